@@ -9,7 +9,7 @@ export interface ModelPrice {
   /** Reasoning tokens, when billed apart from output; defaults to `output`. */
   reasoning?: number;
   /** Prices that apply once the prompt exceeds `threshold` input tokens (e.g. Gemini's long-context tier). */
-  tiers?: { threshold: number; input: number; output: number; cachedInput?: number }[];
+  tiers?: { threshold: number; input: number; output: number; cachedInput?: number; cacheWrite?: number }[];
 }
 
 export interface ModelCapabilities {
