@@ -1,0 +1,91 @@
+import Anthropic, { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from '@anthropic-ai/sdk';
+import type { RawMessageStreamEvent } from '@anthropic-ai/sdk/resources/messages/messages';
+import type { CallOptions } from '../../types';
+import { ClientCache, NO_KEY, SDK_TIMEOUT_MS } from '../client-cache';
+import { toGatewayError, type UpstreamFailure } from '../errors';
+import { classifySdkError, fallbackMessage } from '../sdk-errors';
+import { runStream } from '../stream-runner';
+import type { ProviderAdapter, ResolvedCall } from '../types';
+import { toMessageParams } from './request';
+import { fromMessage } from './response';
+import { MessageEventAccumulator } from './stream';
+
+/** The adapter for the Anthropic Messages API, through the official `@anthropic-ai/sdk`. */
+export const anthropicAdapter: ProviderAdapter = {
+  async complete(call, options) {
+    const params = toMessageParams(call);
+    let requestId: string | undefined;
+    try {
+      const { data, response } = await clientFor(call)
+        .messages.create({ ...params, stream: false }, { signal: options.signal })
+        .withResponse();
+      requestId = response.headers.get('request-id') ?? undefined;
+      const result = fromMessage(data, requestId);
+      if (result) return result;
+    } catch (err) {
+      throw toGatewayError(call, classify(err, false, options), err);
+    }
+    throw toGatewayError(call, { kind: 'malformed', detail: 'the body is not a message', requestId });
+  },
+
+  stream(call, options) {
+    return runStream<RawMessageStreamEvent>(
+      call,
+      options.signal,
+      async () => {
+        const { data, response } = await clientFor(call)
+          .messages.create({ ...toMessageParams(call), stream: true }, { signal: options.signal })
+          .withResponse();
+        return { chunks: data, requestId: response.headers.get('request-id') ?? undefined };
+      },
+      new MessageEventAccumulator(),
+      (err, midStream) => classify(err, midStream, options),
+    );
+  },
+};
+
+const clients = new ClientCache<Anthropic>(
+  (key) =>
+    new Anthropic({
+      // Passing a key (even a stand-in) stops the SDK from reading ANTHROPIC_* env vars or local credential files.
+      apiKey: key.apiKey ?? NO_KEY,
+      baseURL: key.baseURL,
+      defaultHeaders: { ...authHeaders(key.auth, key.apiKey), ...key.headers },
+      maxRetries: 0,
+      timeout: SDK_TIMEOUT_MS,
+      logLevel: 'off',
+    }),
+);
+
+/**
+ * SDK v1 sends the key as `Authorization: Bearer`. A provider whose definition says `x-api-key` gets that header
+ * instead: Anthropic's long-documented one, which the API still accepts, and which proxies in front of it expect.
+ */
+function authHeaders(auth: string | undefined, apiKey: string | undefined): Record<string, string | null> {
+  if (apiKey === undefined || auth === 'none') return { Authorization: null };
+  if (auth === 'x-api-key') return { 'X-Api-Key': apiKey, Authorization: null };
+  return {};
+}
+
+const clientFor = (call: ResolvedCall): Anthropic =>
+  clients.get({ baseURL: call.baseURL, apiKey: call.apiKey, auth: call.provider.auth, headers: call.headers });
+
+function classify(err: unknown, midStream: boolean, options: CallOptions): UpstreamFailure {
+  if (options.signal?.aborted) return { kind: 'aborted' };
+  return classifySdkError(err, midStream, {
+    isAbort: (e) => e instanceof APIUserAbortError,
+    isTimeout: (e) => e instanceof APIConnectionTimeoutError,
+    isConnection: (e) => e instanceof APIConnectionError,
+    apiError: (e) => {
+      if (!(e instanceof APIError)) return undefined;
+      return {
+        status: e.status,
+        headers: e.headers,
+        message: e.message,
+        upstreamMessage: e.apiMessage ?? fallbackMessage(e),
+        errorType: e.type ?? undefined,
+        requestId: e.requestID ?? undefined,
+      };
+    },
+  });
+}

@@ -1,0 +1,49 @@
+/** What identifies an SDK client: calls that agree on these can share one client and its connections. */
+export interface ClientKey {
+  baseURL: string;
+  apiKey?: string;
+  /** How the key is sent, for SDKs that can send it more than one way. */
+  auth?: string;
+  headers: Record<string, string>;
+}
+
+/**
+ * SDK clients, one per (base URL, key, headers), so repeated calls reuse a client instead of building one per call.
+ * Bounded: the least recently used client goes when a new one would exceed `max`.
+ */
+export class ClientCache<Client> {
+  private readonly clients = new Map<string, Client>();
+
+  constructor(
+    private readonly create: (key: ClientKey) => Client,
+    private readonly max = 32,
+  ) {}
+
+  get(key: ClientKey): Client {
+    const id = JSON.stringify([
+      key.baseURL,
+      key.apiKey ?? null,
+      key.auth ?? null,
+      Object.entries(key.headers).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+    ]);
+    let client = this.clients.get(id);
+    if (client) {
+      this.clients.delete(id);
+    } else {
+      client = this.create(key);
+      if (this.clients.size >= this.max) this.clients.delete(this.clients.keys().next().value!);
+    }
+    this.clients.set(id, client);
+    return client;
+  }
+
+  get size(): number {
+    return this.clients.size;
+  }
+}
+
+/** The gateway owns timeouts; the SDKs get one long enough never to fire first (and below setTimeout's 2^31 ms cap). */
+export const SDK_TIMEOUT_MS = 24 * 60 * 60 * 1000;
+
+/** Stands in for a key where a server needs none, so the SDKs never look for one in env vars or config files. */
+export const NO_KEY = 'switchboard-no-key';

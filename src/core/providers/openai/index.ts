@@ -1,0 +1,95 @@
+import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai';
+import type { ChatCompletionChunk } from 'openai/resources/chat/completions';
+import type { CallOptions } from '../../types';
+import { ClientCache, NO_KEY, SDK_TIMEOUT_MS, type ClientKey } from '../client-cache';
+import { toGatewayError, type UpstreamFailure } from '../errors';
+import { classifySdkError, fallbackMessage } from '../sdk-errors';
+import { runStream } from '../stream-runner';
+import type { ProviderAdapter, ResolvedCall } from '../types';
+import { toChatCompletionParams } from './request';
+import { fromChatCompletion } from './response';
+import { ChunkAccumulator } from './stream';
+
+/** The adapter for OpenAI and every OpenAI-compatible API, through the official `openai` SDK. */
+export const openaiAdapter: ProviderAdapter = {
+  async complete(call, options) {
+    const params = toChatCompletionParams(call);
+    let requestId: string | undefined;
+    try {
+      const { data, response } = await clientFor(call)
+        .chat.completions.create({ ...params, stream: false }, { signal: options.signal })
+        .withResponse();
+      requestId = response.headers.get('x-request-id') ?? undefined;
+      const result = fromChatCompletion(data, requestId);
+      if (result) return result;
+    } catch (err) {
+      throw toGatewayError(call, classify(err, false, options), err);
+    }
+    throw toGatewayError(call, { kind: 'malformed', detail: 'the body is not a chat completion', requestId });
+  },
+
+  stream(call, options) {
+    const quirks = call.provider.quirks ?? {};
+    return runStream<ChatCompletionChunk>(
+      call,
+      options.signal,
+      async () => {
+        const { data, response } = await clientFor(call)
+          .chat.completions.create(
+            {
+              ...toChatCompletionParams(call),
+              stream: true,
+              ...(!quirks.noStreamOptions && { stream_options: { include_usage: true } }),
+            },
+            { signal: options.signal },
+          )
+          .withResponse();
+        return { chunks: data, requestId: response.headers.get('x-request-id') ?? undefined };
+      },
+      new ChunkAccumulator(),
+      (err, midStream) => classify(err, midStream, options),
+    );
+  },
+};
+
+const clients = new ClientCache<OpenAI>(
+  (key: ClientKey) =>
+    new OpenAI({
+      apiKey: key.apiKey ?? NO_KEY,
+      baseURL: key.baseURL,
+      // A keyless local server gets no Authorization header at all.
+      defaultHeaders: { ...(key.apiKey === undefined && { Authorization: null }), ...key.headers },
+      maxRetries: 0,
+      timeout: SDK_TIMEOUT_MS,
+      // Never pick these up from OPENAI_* env vars meant for other tools.
+      organization: null,
+      project: null,
+      adminAPIKey: null,
+      webhookSecret: null,
+      logLevel: 'off',
+    }),
+);
+
+const clientFor = (call: ResolvedCall): OpenAI =>
+  clients.get({ baseURL: call.baseURL, apiKey: call.apiKey, headers: call.headers });
+
+function classify(err: unknown, midStream: boolean, options: CallOptions): UpstreamFailure {
+  if (options.signal?.aborted) return { kind: 'aborted' };
+  return classifySdkError(err, midStream, {
+    isAbort: (e) => e instanceof APIUserAbortError,
+    isTimeout: (e) => e instanceof APIConnectionTimeoutError,
+    isConnection: (e) => e instanceof APIConnectionError,
+    apiError: (e) => {
+      if (!(e instanceof APIError)) return undefined;
+      const body = e.error as { message?: unknown; type?: unknown } | undefined;
+      return {
+        status: e.status,
+        headers: e.headers,
+        message: e.message,
+        upstreamMessage: typeof body?.message === 'string' ? body.message : fallbackMessage(e),
+        errorType: typeof body?.type === 'string' ? body.type : undefined,
+        requestId: e.requestID ?? undefined,
+      };
+    },
+  });
+}
