@@ -3,7 +3,7 @@
  * ping, message_delta, message_stop, error), and `{ type: "error", error: { type, message } }` error bodies.
  */
 import { splitChunks, type Answer } from './answer';
-import { sseEvent, type StreamFrame, type WireContext, type WireFormat } from './wire';
+import { MALFORMED_FRAME, sseEvent, type StreamFrame, type WireContext, type WireFormat } from './wire';
 
 const STOP_REASON = { end: 'end_turn', stop_sequence: 'stop_sequence', max_tokens: 'max_tokens', tool_use: 'tool_use' } as const;
 
@@ -54,6 +54,8 @@ export const rfc3339In = (ms: number): string =>
 export const anthropicWire: WireFormat = {
   requestIdHeader: 'request-id',
   defaultStreamErrorStatus: 529,
+  // The Anthropic SDK skips frames without an `event:` line, so the broken data must come with one.
+  malformedFrame: `event: content_block_delta\n${MALFORMED_FRAME}`,
 
   json(answer, ctx) {
     const content: unknown[] = [];

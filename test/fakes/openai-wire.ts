@@ -3,7 +3,7 @@
  * ending in `data: [DONE]`, and `{ error: { message, type, param, code } }` error bodies.
  */
 import { splitChunks, type Answer } from './answer';
-import { sseData, type StreamFrame, type WireContext, type WireFormat } from './wire';
+import { MALFORMED_FRAME, sseData, type StreamFrame, type WireContext, type WireFormat } from './wire';
 
 const FINISH_REASON = { end: 'stop', stop_sequence: 'stop', max_tokens: 'length', tool_use: 'tool_calls' } as const;
 
@@ -51,6 +51,7 @@ export function formatResetDuration(ms: number): string {
 export const openaiWire: WireFormat = {
   requestIdHeader: 'x-request-id',
   defaultStreamErrorStatus: 500,
+  malformedFrame: MALFORMED_FRAME,
 
   json(answer, ctx) {
     const message: Record<string, unknown> = {

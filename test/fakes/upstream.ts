@@ -15,7 +15,7 @@ import { anthropicWire } from './anthropic-wire';
 import { chaosPicker } from './chaos';
 import { anthropicModelList, defaultLocalModels, ollamaTags, openaiModelList, type LocalModels } from './model-lists';
 import { openaiWire } from './openai-wire';
-import { MALFORMED_FRAME, type StreamFrame, type WireContext, type WireFormat } from './wire';
+import { type StreamFrame, type WireContext, type WireFormat } from './wire';
 
 export type { Reply } from './answer';
 
@@ -225,7 +225,7 @@ export async function startFakeUpstream(options: FakeUpstreamOptions = {}): Prom
         if (breakage.kind === 'drop') {
           res.socket?.destroy();
         } else if (breakage.kind === 'malformed') {
-          res.end(MALFORMED_FRAME);
+          res.end(wire.malformedFrame);
         } else {
           res.end(wire.streamErrorFrame(breakage.status ?? wire.defaultStreamErrorStatus, breakage.message));
         }

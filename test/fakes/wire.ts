@@ -29,6 +29,8 @@ export interface WireFormat {
   streamErrorFrame(status: number, message: string | undefined): string;
   /** The status a mid-stream error stands for when the fault gives none. */
   defaultStreamErrorStatus: number;
+  /** A frame whose data line is not valid JSON, framed as the family frames its events. */
+  malformedFrame: string;
 }
 
 /** A frame whose data line is not valid JSON. */

@@ -213,6 +213,15 @@ for (const { family, provider, path, keyVar } of FAMILIES) {
       assert.equal(done?.type === 'done' && done.result.text, 'abcdefghijklmnopqrstuvwxyz');
     });
 
+    test('an SSE frame that does not parse is a retryable malformed-response error', async () => {
+      fake.enqueue({ kind: 'invalid-json' });
+      const { error } = await drain(adapter.stream(callFor({}, true), {}));
+      assert.ok(error instanceof UpstreamError, `got ${error}`);
+      assert.equal(error.retryable, true);
+      assert.equal(error.code, 'malformed_response');
+      assert.match(error.message, new RegExp(`^${provider.name} returned a malformed response`));
+    });
+
     test('an error event inside the stream is a retryable error carrying the upstream message', async () => {
       fake.enqueueReply({ text: 'abcdefghijkl', chunkSize: 4 });
       fake.enqueue({ kind: 'stream-error', afterChunks: 1, message: 'Overloaded right now' });
