@@ -183,4 +183,6 @@ export type GatewayStreamEvent =
 
 export interface CallOptions {
   signal?: AbortSignal;
+  /** Send even when the request would pass `switchboard.budget.daily` or `.monthly`. */
+  allowOverBudget?: boolean;
 }

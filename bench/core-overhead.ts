@@ -1,0 +1,112 @@
+/**
+ * The gateway core's own in-process overhead per request, against the same SDK call made directly, in one run
+ * against the loopback fake upstream (in its own process). Streamed and not. Also checks that chunks reach the
+ * caller one by one as the upstream sends them.
+ *   node --import tsx bench/core-overhead.ts [--requests N]
+ */
+import OpenAI from 'openai';
+import { parseArgs } from 'node:util';
+import { parseSettings } from '../src/core/config/settings';
+import { Gateway } from '../src/core/gateway';
+import { envKeySource } from '../src/core/keys';
+import { spawnPrinting, summarize, us } from './support/stats';
+
+const { values } = parseArgs({ options: { requests: { type: 'string' } } });
+const N = Number(values.requests ?? 3000);
+const WARMUP = 300;
+const MODEL = 'openai/gpt-5-mini';
+
+async function main(): Promise<void> {
+  const { child, value: upstream } = await spawnPrinting(process.execPath, ['--import', 'tsx', 'bench/support/upstream-process.ts'], 'FAKE_UPSTREAM_URL');
+  try {
+    const env = { OPENAI_API_KEY: 'bench-key', SWITCHBOARD_OPENAI_BASE_URL: `${upstream}/v1` };
+    const gateway = new Gateway({ settings: parseSettings({ 'logging.level': 'off' }).settings, keys: envKeySource(env), env });
+    const direct = new OpenAI({ apiKey: 'bench-key', baseURL: `${upstream}/v1`, maxRetries: 0 });
+    const messages = [{ role: 'user' as const, content: 'Say something short.' }];
+
+    const directCall = async () => {
+      await direct.chat.completions.create({ model: 'gpt-5-mini', messages, max_completion_tokens: 64 });
+    };
+    const gatewayCall = async () => {
+      await gateway.complete({ model: MODEL, messages, maxTokens: 64 });
+    };
+    const directStream = async (onChunk: () => void) => {
+      const stream = await direct.chat.completions.create({
+        model: 'gpt-5-mini', messages, max_completion_tokens: 64, stream: true, stream_options: { include_usage: true },
+      });
+      for await (const chunk of stream) if (chunk.choices[0]?.delta?.content) onChunk();
+    };
+    const gatewayStream = async (onChunk: () => void) => {
+      for await (const event of gateway.stream({ model: MODEL, messages, maxTokens: 64 })) {
+        if (event.type === 'text') onChunk();
+        else if (event.type === 'error') throw event.error;
+      }
+    };
+
+    // Interleaved so that drift in the machine's load hits both paths alike.
+    const measure = async (a: () => Promise<void>, b: () => Promise<void>) => {
+      const ta: number[] = [];
+      const tb: number[] = [];
+      for (let i = 0; i < WARMUP + N; i++) {
+        const first = i % 2 === 0 ? a : b;
+        const second = first === a ? b : a;
+        for (const fn of [first, second]) {
+          const t0 = performance.now();
+          await fn();
+          const dt = performance.now() - t0;
+          if (i >= WARMUP) (fn === a ? ta : tb).push(dt);
+        }
+      }
+      return { a: summarize(ta), b: summarize(tb) };
+    };
+
+    const json = await measure(directCall, gatewayCall);
+    let directChunks = 0;
+    let gatewayChunks = 0;
+    const sse = await measure(
+      () => directStream(() => directChunks++),
+      () => gatewayStream(() => gatewayChunks++),
+    );
+
+    // Unbuffered: with 5 ms between upstream chunks, each chunk must reach the caller before the next is sent.
+    const gaps: number[] = [];
+    const { child: slow, value: slowUrl } = await spawnPrinting(
+      process.execPath, ['--import', 'tsx', 'bench/support/upstream-process.ts', '--chunk-delay-ms', '5', '--text-length', '100'], 'FAKE_UPSTREAM_URL');
+    try {
+      const slowEnv = { OPENAI_API_KEY: 'bench-key', SWITCHBOARD_OPENAI_BASE_URL: `${slowUrl}/v1` };
+      const slowGateway = new Gateway({ settings: parseSettings({}).settings, keys: envKeySource(slowEnv), env: slowEnv });
+      let last = 0;
+      for await (const event of slowGateway.stream({ model: MODEL, messages })) {
+        if (event.type !== 'text') continue;
+        const now = performance.now();
+        if (last) gaps.push(now - last);
+        last = now;
+      }
+    } finally {
+      slow.kill();
+    }
+
+    const rows = [
+      ['path', 'p50', 'p99', 'gateway added at p50', 'gateway added at p99'],
+      ['non-streaming: direct SDK', json.a.p50, json.a.p99],
+      ['non-streaming: gateway', json.b.p50, json.b.p99, json.b.p50 - json.a.p50, json.b.p99 - json.a.p99],
+      ['streaming (whole stream): direct SDK', sse.a.p50, sse.a.p99],
+      ['streaming (whole stream): gateway', sse.b.p50, sse.b.p99, sse.b.p50 - sse.a.p50, sse.b.p99 - sse.a.p99],
+    ];
+    console.log(`\n${N} requests per path after ${WARMUP} warm-up, ${process.version}, fake upstream in its own process\n`);
+    console.log(`| ${rows[0].join(' | ')} |\n|${rows[0].map(() => '---').join('|')}|`);
+    for (const [name, ...nums] of rows.slice(1)) {
+      console.log(`| ${name} | ${(nums as number[]).map((n) => us(n)).join(' | ')} |`);
+    }
+    console.log(`\nText chunks per streamed answer: direct ${directChunks / (WARMUP + N)}, gateway ${gatewayChunks / (WARMUP + N)}`);
+    const g = summarize(gaps);
+    console.log(`Unbuffered check: ${gaps.length + 1} chunks sent 5 ms apart arrived with gaps p50 ${g.p50.toFixed(2)} ms, min ${Math.min(...gaps).toFixed(2)} ms`);
+  } finally {
+    child.kill();
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exitCode = 1;
+});

@@ -1,0 +1,322 @@
+import { Catalog } from './catalog/catalog';
+import type { CatalogEntry } from './catalog/types';
+import type { Settings } from './config/settings';
+import { CancelledError, InvalidRequestError, MissingKeyError, errorMessage } from './errors';
+import { CLOUDFLARE_GATEWAY_KEY, type KeySource } from './keys';
+import { resolveEndpoint } from './providers/endpoint';
+import { getAdapter } from './providers/index';
+import { discoverLocalModels } from './providers/local-discovery';
+import type { ResolvedCall } from './providers/types';
+import { routeStream, type Candidate } from './routing/route';
+import { CircuitBreaker } from './routing/breaker';
+import { buildCandidates } from './routing/candidates';
+import { LatencyTracker } from './routing/latency';
+import { applyRoutingDefaults, validateRoutingSettings } from './routing/validate';
+import type { SettingsWarning } from './config/settings';
+import {
+  ChatRequestSchema,
+  type AttemptRecord,
+  type CallOptions,
+  type ChatRequest,
+  type ChatRequestInput,
+  type GatewayResult,
+  type GatewayStreamEvent,
+  type ProviderStreamEvent,
+} from './types';
+import { computeCost } from './usage/cost';
+import { Accounting, type AccountingWarningListener, type CostEstimate } from './accounting/accounting';
+import type { BudgetState } from './accounting/budget-state';
+import { replayEvents } from './accounting/cache-hit';
+import type { RequestLogView } from './accounting/log-view';
+import type { RequestTicket } from './accounting/ticket';
+import type { RequestSource } from './log/record';
+import type { TotalsSnapshot } from './usage/totals';
+
+export interface GatewayOptions {
+  settings: Settings;
+  keys: KeySource;
+  env?: Record<string, string | undefined>;
+  /** Where the request log and usage totals live; without one, totals are kept in memory and nothing is logged. */
+  dataDir?: string;
+  /** Who sends the requests, for their log records. Default `cli`. */
+  source?: RequestSource;
+  /** The open workspace, for per-workspace totals. */
+  workspace?: string;
+}
+
+/** Listeners see every finished request, successful or not, for status bars, logs and totals. */
+export type GatewayListener = (event: { request: ChatRequest; result?: GatewayResult; error?: Error; attempts: AttemptRecord[] }) => void;
+
+/**
+ * The one entry point for model calls: validates the request, resolves the model, routes it to a provider
+ * adapter, and returns a result with usage, cost, timing and every attempt.
+ */
+export class Gateway {
+  private settings: Settings;
+  private readonly keys: KeySource;
+  private readonly env: Record<string, string | undefined>;
+  private catalogInstance: Catalog | undefined;
+  private readonly listeners = new Set<GatewayListener>();
+  /** Per provider, shared by all requests: one request's failures spare the next ones. */
+  private readonly breaker = new CircuitBreaker();
+  private readonly latency = new LatencyTracker();
+  private routingWarnings: SettingsWarning[] = [];
+  private readonly accounting: Accounting;
+
+  constructor(options: GatewayOptions) {
+    this.settings = options.settings;
+    this.keys = options.keys;
+    this.env = options.env ?? process.env;
+    this.settings = this.withValidRouting(options.settings);
+    const { dataDir, source, workspace } = options;
+    this.accounting = new Accounting({ settings: this.settings, keys: this.keys, catalog: () => this.catalog, dataDir, source, workspace });
+  }
+
+  /** Routing settings that could not be applied (their defaults are in force), each naming its setting. */
+  get warnings(): readonly SettingsWarning[] {
+    return this.routingWarnings;
+  }
+
+  private withValidRouting(settings: Settings): Settings {
+    this.routingWarnings = validateRoutingSettings(settings, () => this.catalog);
+    return applyRoutingDefaults(settings, this.routingWarnings);
+  }
+
+  /** Built on first use, so that nothing pays for the price library until a model is needed. */
+  get catalog(): Catalog {
+    this.catalogInstance ??= new Catalog(this.settings, this.env);
+    return this.catalogInstance;
+  }
+
+  get currentSettings(): Settings {
+    return this.settings;
+  }
+
+  updateSettings(settings: Settings): void {
+    this.settings = settings;
+    const discovered = this.catalogInstance?.entries().filter((e) => e.discovered);
+    this.catalogInstance = undefined;
+    if (discovered?.length) this.catalog.addDiscovered(discovered);
+    this.settings = this.withValidRouting(settings);
+    this.accounting.updateSettings(this.settings);
+  }
+
+  onDidFinish(listener: GatewayListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Problems of the request log, usage totals, redaction patterns, telemetry export, and budget warnings. */
+  onDidWarn(listener: AccountingWarningListener): () => void {
+    return this.accounting.onDidWarn(listener);
+  }
+
+  /** The request log: query, export, aggregate. Empty without a data folder. */
+  get requestLog(): RequestLogView {
+    return this.accounting.requestLog;
+  }
+
+  /** Usage and cost this session, today, this month, for the workspace, per model and per provider. */
+  totals(): Promise<TotalsSnapshot> {
+    return this.accounting.totals();
+  }
+
+  resetSessionCost(): void {
+    this.accounting.resetSessionCost();
+  }
+
+  /** Spend against `switchboard.budget.daily` and `.monthly`. */
+  budgetState(): Promise<BudgetState> {
+    return this.accounting.budgetState();
+  }
+
+  /** What a request would roughly cost before it is sent: on its model and on every catalog model. */
+  estimateCost(input: ChatRequestInput, options: { assumedOutputTokens?: number } = {}): Promise<CostEstimate> {
+    const request = this.normalize(input);
+    return this.accounting.estimateCost(request, this.catalog.resolve(request.model), options);
+  }
+
+  /** Writes the records of finished requests, the totals and the telemetry now. */
+  flushAccounting(): Promise<void> {
+    return this.accounting.flush();
+  }
+
+  /** Flushes and closes the request log and the telemetry export; call on shutdown. */
+  close(): Promise<void> {
+    return this.accounting.close();
+  }
+
+  /** Finds Ollama and LM Studio models on their ports and adds them to the catalog. */
+  async discoverLocalModels(signal?: AbortSignal): Promise<CatalogEntry[]> {
+    if (!this.settings.localDetection) return [];
+    const found = await discoverLocalModels(this.catalog.providers(), this.settings, this.env, { signal });
+    this.catalog.addDiscovered(found);
+    return found;
+  }
+
+  async hasKey(providerId: string): Promise<boolean> {
+    const provider = this.catalog.provider(providerId);
+    if (!provider) return false;
+    return provider.auth === 'none' || (await this.keys.getKey(provider)) !== undefined;
+  }
+
+  /** Parses and fills defaults from settings. Throws InvalidRequestError naming each bad field. */
+  normalize(input: ChatRequestInput): ChatRequest {
+    const parsed = ChatRequestSchema.safeParse(input);
+    if (!parsed.success) {
+      const issues = parsed.error.issues.map((i) => `${i.path.join('.') || 'request'}: ${i.message}`).join('; ');
+      throw new InvalidRequestError(`Invalid request: ${issues}`);
+    }
+    const request = parsed.data;
+    if (request.temperature === undefined && this.settings.temperature !== null) request.temperature = this.settings.temperature;
+    if (request.maxTokens === undefined && this.settings.maxTokens !== null) request.maxTokens = this.settings.maxTokens;
+    return request;
+  }
+
+  /** A non-streaming call upstream. */
+  async complete(input: ChatRequestInput, options: CallOptions = {}): Promise<GatewayResult> {
+    let failure: GatewayStreamEvent | undefined;
+    for await (const event of this.run({ ...input, stream: false }, options)) {
+      if (event.type === 'done') return event.result;
+      if (event.type === 'error') failure = event;
+    }
+    throw failure?.type === 'error' ? failure.error : new Error('The gateway ended without an answer.');
+  }
+
+  /** A streaming call. The iterable ends with exactly one `done` or `error` event and never throws. */
+  stream(input: ChatRequestInput, options: CallOptions = {}): AsyncIterable<GatewayStreamEvent> {
+    return this.run({ ...input, stream: true }, options);
+  }
+
+  private async *run(input: ChatRequestInput, options: CallOptions): AsyncGenerator<GatewayStreamEvent> {
+    const started = performance.now();
+    const attempts: AttemptRecord[] = [];
+    let partialText = '';
+    let request: ChatRequest | undefined;
+    let ticket: RequestTicket | undefined;
+    const controller = new AbortController();
+    // Aborting costs a DOMException with a stack, so it happens only when the caller left before the end.
+    let settled = false;
+    const onAbort = () => controller.abort(options.signal?.reason);
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      if (options.signal?.aborted) throw new CancelledError();
+      request = this.normalize(input);
+      const requested = this.catalog.resolve(request.model);
+      ticket = this.accounting.begin(request, requested, started, options);
+      const hit = ticket.cacheHit();
+      if (hit) {
+        settled = true;
+        this.emit({ request, result: hit, attempts: hit.attempts });
+        ticket.finish(hit);
+        if (request.stream) yield* replayEvents(hit);
+        yield { type: 'done', result: hit };
+        return;
+      }
+      if (ticket.budgeted) await ticket.checkBudget();
+      const candidates = this.candidatesFor(requested);
+      let ttftMs: number | undefined;
+      const streaming = request.stream === true;
+      const routed = routeStream(candidates, (candidate, signal) => this.startAttempt(candidate, request!, signal), controller.signal, {
+        settings: this.settings,
+        breaker: this.breaker,
+        latency: this.latency,
+      });
+      for await (const event of routed) {
+        switch (event.type) {
+          case 'text':
+            ttftMs ??= performance.now() - started;
+            partialText += event.delta;
+            yield event;
+            break;
+          case 'tool_call':
+            ttftMs ??= performance.now() - started;
+            yield event;
+            break;
+          case 'attempt':
+            attempts.push(event.attempt);
+            yield event;
+            break;
+          case 'usage':
+            yield event;
+            break;
+          case 'done': {
+            const latencyMs = performance.now() - started;
+            const { entry, provider } = event.candidate;
+            const cost = computeCost(event.result.usage, entry.price, entry.priceSource === 'local' ? 'catalog' : entry.priceSource);
+            const result: GatewayResult = {
+              ...event.result,
+              requestedModel: requested.id,
+              model: entry.id,
+              provider: provider.id,
+              cost,
+              latencyMs,
+              ttftMs: streaming ? ttftMs ?? latencyMs : latencyMs,
+              attempts,
+              cacheHit: false,
+            };
+            this.emit({ request, result, attempts });
+            ticket.finish(result);
+            settled = true;
+            yield { type: 'done', result };
+            return;
+          }
+        }
+      }
+    } catch (err) {
+      const error = err instanceof Error ? err : new Error(errorMessage(err));
+      if (request) this.emit({ request, error, attempts });
+      ticket?.fail(error, attempts, partialText);
+      settled = true;
+      yield { type: 'error', error, partialText, attempts };
+    } finally {
+      options.signal?.removeEventListener('abort', onAbort);
+      if (!settled) controller.abort();
+      // The caller stopped reading before the end: the request still ran, and is counted as cancelled.
+      if (!settled) ticket?.abandon(attempts, partialText);
+    }
+  }
+
+  private candidatesFor(requested: CatalogEntry): Candidate[] {
+    const provider = this.catalog.provider(requested.provider);
+    if (!provider) throw new InvalidRequestError(`The catalog has no provider "${requested.provider}".`);
+    return buildCandidates(requested, this.settings, this.catalog, this.latency);
+  }
+
+  private async resolveCall(candidate: Candidate, request: ChatRequest): Promise<ResolvedCall> {
+    const { entry, provider } = candidate;
+    const apiKey = provider.auth === 'none' ? undefined : await this.keys.getKey(provider);
+    if (provider.auth !== 'none' && !apiKey) throw new MissingKeyError(provider.name, provider.apiKeyEnv[0] ?? 'an API key');
+    const gatewayToken = this.settings.cloudflareGateway ? await this.keys.getKey(CLOUDFLARE_GATEWAY_KEY) : undefined;
+    const { baseURL, headers } = resolveEndpoint(provider, this.settings, this.env, { gatewayToken });
+    return {
+      provider,
+      modelId: entry.id,
+      upstreamModel: entry.upstreamModel,
+      baseURL,
+      apiKey,
+      headers,
+      request: request.maxTokens === undefined && provider.family === 'anthropic' ? { ...request, maxTokens: entry.maxOutput } : request,
+    };
+  }
+
+  private async *startAttempt(candidate: Candidate, request: ChatRequest, signal: AbortSignal): AsyncGenerator<ProviderStreamEvent> {
+    const call = await this.resolveCall(candidate, request);
+    const adapter = await getAdapter(candidate.provider.family);
+    if (request.stream) {
+      yield* adapter.stream(call, { signal });
+    } else {
+      yield { type: 'done', result: await adapter.complete(call, { signal }) };
+    }
+  }
+
+  private emit(event: Parameters<GatewayListener>[0]): void {
+    for (const listener of this.listeners) {
+      try {
+        listener(event);
+      } catch {
+        // A listener's failure must not fail the request it observes.
+      }
+    }
+  }
+}
