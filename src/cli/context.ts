@@ -1,0 +1,36 @@
+import { loadSettingsFile } from '../core/config/settings-file';
+import { Gateway } from '../core/gateway';
+import { envKeySource } from '../core/keys';
+import { defaultDataDir } from '../core/log/paths';
+
+/** What every CLI command gets: the gateway built from the config file and the environment, and the output streams. */
+export interface CliContext {
+  gateway: Gateway;
+  env: Record<string, string | undefined>;
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream;
+  stdin: NodeJS.ReadableStream & { isTTY?: boolean };
+}
+
+export function createContext(options: {
+  cwd: string;
+  configPath?: string;
+  env: Record<string, string | undefined>;
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream;
+  stdin: NodeJS.ReadableStream & { isTTY?: boolean };
+  /** `server` for `switchboard serve`, so the request log says where a request came from. */
+  source?: 'cli' | 'server';
+}): CliContext {
+  const { settings, warnings } = loadSettingsFile(options.cwd, options.configPath);
+  for (const warning of warnings) options.stderr.write(`switchboard: warning: ${warning.message}\n`);
+  const gateway = new Gateway({
+    settings,
+    keys: envKeySource(options.env),
+    env: options.env,
+    dataDir: defaultDataDir(options.env),
+    source: options.source ?? 'cli',
+    workspace: options.cwd,
+  });
+  return { gateway, env: options.env, stdout: options.stdout, stderr: options.stderr, stdin: options.stdin };
+}
