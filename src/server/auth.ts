@@ -1,0 +1,29 @@
+import { timingSafeEqual } from 'node:crypto';
+import type { IncomingHttpHeaders } from 'node:http';
+import { HttpError } from './errors';
+
+/**
+ * Checks `Authorization: Bearer <token>` or `x-api-key: <token>` (what the Anthropic SDK sends) in constant time.
+ * Returns the error to answer with, or undefined when the token is right.
+ */
+export function createAuthCheck(token: string): (headers: IncomingHttpHeaders) => HttpError | undefined {
+  const expected = Buffer.from(token);
+  return (headers) => {
+    const bearer = headers.authorization?.match(/^Bearer\s+(.+)$/i)?.[1].trim();
+    const given = bearer || (typeof headers['x-api-key'] === 'string' ? headers['x-api-key'].trim() : undefined);
+    if (!given) {
+      return new HttpError(
+        401,
+        'authentication',
+        'Missing gateway token. Send "Authorization: Bearer <token>" or "x-api-key: <token>"; "switchboard serve --print-token" shows it.',
+        'missing_api_key',
+      );
+    }
+    // Only the length can leak before the constant-time comparison, and every generated token has the same one.
+    const candidate = Buffer.from(given);
+    if (candidate.length !== expected.length || !timingSafeEqual(candidate, expected)) {
+      return new HttpError(401, 'authentication', 'Invalid gateway token.', 'invalid_api_key');
+    }
+    return undefined;
+  };
+}
