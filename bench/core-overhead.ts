@@ -14,6 +14,7 @@ import { spawnPrinting, summarize, us } from './support/stats';
 const { values } = parseArgs({ options: { requests: { type: 'string' } } });
 const N = Number(values.requests ?? 3000);
 const WARMUP = 300;
+const BLOCK = 100;
 const MODEL = 'openai/gpt-5-mini';
 
 async function main(): Promise<void> {
@@ -43,21 +44,27 @@ async function main(): Promise<void> {
       }
     };
 
-    // Interleaved so that drift in the machine's load hits both paths alike.
+    // Interleaved so that drift in the machine's load hits both paths alike. Wall time includes the loopback
+    // round trip; CPU time (this process only: the fake runs in its own) is the client side's own work, which
+    // other processes' load barely disturbs.
     const measure = async (a: () => Promise<void>, b: () => Promise<void>) => {
-      const ta: number[] = [];
-      const tb: number[] = [];
-      for (let i = 0; i < WARMUP + N; i++) {
-        const first = i % 2 === 0 ? a : b;
-        const second = first === a ? b : a;
-        for (const fn of [first, second]) {
+      const wall = { a: [] as number[], b: [] as number[] };
+      const cpu = { a: [] as number[], b: [] as number[] };
+      // Alternating blocks rather than single calls: switching between two clients on every call disturbs both.
+      for (let i = 0; i < WARMUP + N; i += BLOCK) {
+        for (const fn of i % (2 * BLOCK) === 0 ? [a, b] : [b, a]) for (let j = i; j < i + BLOCK; j++) {
+          const c0 = process.cpuUsage();
           const t0 = performance.now();
           await fn();
           const dt = performance.now() - t0;
-          if (i >= WARMUP) (fn === a ? ta : tb).push(dt);
+          const c = process.cpuUsage(c0);
+          if (j >= WARMUP) {
+            wall[fn === a ? 'a' : 'b'].push(dt);
+            cpu[fn === a ? 'a' : 'b'].push((c.user + c.system) / 1000);
+          }
         }
       }
-      return { a: summarize(ta), b: summarize(tb) };
+      return { a: summarize(wall.a), b: summarize(wall.b), cpuA: summarize(cpu.a), cpuB: summarize(cpu.b) };
     };
 
     const json = await measure(directCall, gatewayCall);
@@ -97,6 +104,11 @@ async function main(): Promise<void> {
     console.log(`| ${rows[0].join(' | ')} |\n|${rows[0].map(() => '---').join('|')}|`);
     for (const [name, ...nums] of rows.slice(1)) {
       console.log(`| ${name} | ${(nums as number[]).map((n) => us(n)).join(' | ')} |`);
+    }
+    console.log('\nCPU time per request in the calling process (p50 / mean):\n');
+    console.log('| path | direct SDK | gateway | gateway added |\n|---|---|---|---|');
+    for (const [name, m] of [['non-streaming', json], ['streaming', sse]] as const) {
+      console.log(`| ${name} | ${us(m.cpuA.p50)} / ${us(m.cpuA.mean)} | ${us(m.cpuB.p50)} / ${us(m.cpuB.mean)} | ${us(m.cpuB.p50 - m.cpuA.p50)} / ${us(m.cpuB.mean - m.cpuA.mean)} |`);
     }
     console.log(`\nText chunks per streamed answer: direct ${directChunks / (WARMUP + N)}, gateway ${gatewayChunks / (WARMUP + N)}`);
     const g = summarize(gaps);

@@ -173,6 +173,7 @@ function help(io: CliIo, usage: string): number {
 if (require.main === module) {
   const controller = new AbortController();
   process.once('SIGINT', () => controller.abort());
+  process.once('SIGTERM', () => controller.abort());
   runCli({
     argv: process.argv.slice(2),
     cwd: process.cwd(),

@@ -5,7 +5,8 @@ import type { Settings } from '../config/settings';
 import { errorMessage } from '../errors';
 import type { KeySource } from '../keys';
 import { dataPaths } from '../log/paths';
-import { toRecord, type RecordInput, type RequestRecord, type RequestSource } from '../log/record';
+import { toRecord, type RecordInput, type RequestSource } from '../log/record';
+import type { Redactor } from '../log/redact';
 import { RequestLog, describeSkipped, type ReadReport, type SkippedLine } from '../log/store';
 import { OtlpExporter } from '../telemetry/otlp';
 import type { CallOptions, ChatRequest, GatewayResult } from '../types';
@@ -19,6 +20,9 @@ import { RequestLogView } from './log-view';
 import { RedactionSource } from './redaction';
 import { RequestTicket, type EndedRequest, type TicketHost } from './ticket';
 import { MemoryTotals, type TotalsStore } from './totals-store';
+
+/** For records that never leave the process. */
+const KEEP_AS_IS: Redactor = { redactString: (text) => text, redact: (value) => value, warnings: [] };
 
 export interface AccountingOptions {
   settings: Settings;
@@ -170,7 +174,6 @@ export class Accounting implements TicketHost {
     const catalog = this.catalog;
     const { request, result, error } = ended;
     const attempts = result ? result.attempts : await settleFailedAttempts(ended, catalog);
-    const redactor = await this.redaction.redactorFor([ended.requested.provider, ...attempts.map((a) => a.provider)], catalog, settings);
     const input: RecordInput = {
       id: ended.id,
       request,
@@ -180,13 +183,16 @@ export class Accounting implements TicketHost {
       source: this.source,
       ...(this.workspace ? { workspace: this.workspace } : {}),
     };
+    // Totals keep ids and numbers in this process; only what is written or exported needs redacting.
+    totals.add(toRecord(input, { level: 'metadata', redactor: KEEP_AS_IS })!);
     const level = settings['logging.level'];
-    const metadata = toRecord(input, { level: 'metadata', redactor })!;
-    const logged: RequestRecord | undefined = level === 'full' ? toRecord(input, { level, redactor }) : level === 'metadata' ? metadata : undefined;
-    totals.add(metadata);
+    const exporter = this.exporter(settings);
+    if (level === 'off' && !exporter) return this.warnIfOverBudget(totals, settings);
+    const redactor = await this.redaction.redactorFor([ended.requested.provider, ...attempts.map((a) => a.provider)], catalog, settings);
+    const logged = level === 'off' ? undefined : toRecord(input, { level, redactor });
     if (logged && log) void log.append(logged);
-    this.exporter(settings)?.record({
-      record: logged ?? metadata,
+    exporter?.record({
+      record: logged ?? toRecord(input, { level: 'metadata', redactor })!,
       params: { temperature: request.temperature, topP: request.topP, maxTokens: request.maxTokens, stop: request.stop },
       upstreamModel: result?.upstreamModel,
     });

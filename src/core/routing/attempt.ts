@@ -38,6 +38,8 @@ export class Attempt<S extends { candidate: Candidate }> {
   readonly first: Promise<FirstOutcome<S>>;
   private iterator?: AsyncIterator<ProviderStreamEvent>;
   private readonly unlink: () => void;
+  /** The upstream produced its last event. */
+  private finished = false;
 
   constructor(
     readonly slot: S,
@@ -64,7 +66,8 @@ export class Attempt<S extends { candidate: Candidate }> {
   /** Aborts the upstream call and lets its generator clean up; safe to call twice. */
   stop(): void {
     this.unlink();
-    this.controller.abort();
+    // An abort builds a DOMException with a stack: skip it for an upstream that already finished.
+    if (!this.finished) this.controller.abort();
     void Promise.resolve()
       .then(() => this.iterator?.return?.())
       .catch(ignore);
@@ -119,7 +122,10 @@ export class Attempt<S extends { candidate: Candidate }> {
       Promise.resolve()
         .then(() => this.iterator!.next())
         .then(
-          (result) => settle(() => resolve(result)),
+          (result) => {
+            if (result.done || result.value.type === 'done') this.finished = true;
+            settle(() => resolve(result));
+          },
           (err) => settle(() => reject(err)),
         );
     });

@@ -151,11 +151,10 @@ export async function* routeStream(
   /** Waits for the first attempt to produce content or fail, or for the moment to hedge. */
   const race = async (): Promise<FirstOutcome<Slot> | typeof HEDGE> => {
     const contenders: Promise<FirstOutcome<Slot> | typeof HEDGE>[] = running.map((a) => a.first);
+    if (!(hedgesLeft > 0 && running.length === 1)) return Promise.race(contenders);
     const hedgeClock = new AbortController();
-    if (hedgesLeft > 0 && running.length === 1) {
-      const waitMs = Math.max(0, running[0]!.started + hedging.afterMs - performance.now());
-      contenders.push(sleep(waitMs, HEDGE, { signal: hedgeClock.signal }).catch(() => new Promise<never>(() => undefined)));
-    }
+    const waitMs = Math.max(0, running[0]!.started + hedging.afterMs - performance.now());
+    contenders.push(sleep(waitMs, HEDGE, { signal: hedgeClock.signal }).catch(() => new Promise<never>(() => undefined)));
     try {
       return await Promise.race(contenders);
     } finally {
