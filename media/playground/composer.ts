@@ -1,0 +1,171 @@
+import { MAX_IMAGES_PER_MESSAGE } from '../../src/shared/playground-records';
+import { h, uid } from './dom';
+
+export interface Draft {
+  text: string;
+  /** data: URLs. */
+  images: string[];
+}
+
+const MAX_IMAGE_BYTES = 5 * 1024 * 1024;
+const isMac = typeof navigator !== 'undefined' && /Mac|iPhone|iPad/.test(navigator.platform);
+export const SEND_SHORTCUT = isMac ? '⌘+Enter' : 'Ctrl+Enter';
+
+const readAsDataUrl = (file: File) =>
+  new Promise<string>((resolve, reject) => {
+    const reader = new FileReader();
+    reader.onload = () => resolve(String(reader.result));
+    reader.onerror = () => reject(reader.error ?? new Error(`could not read ${file.name}`));
+    reader.readAsDataURL(file);
+  });
+
+/** The prompt box: text, image attachments (picked or pasted), Send and Stop. */
+export class Composer {
+  readonly element: HTMLElement;
+  readonly textarea: HTMLTextAreaElement;
+  private readonly attachments: HTMLElement;
+  private readonly fileInput: HTMLInputElement;
+  private readonly sendButton: HTMLButtonElement;
+  private readonly stopButton: HTMLButtonElement;
+  private readonly error: HTMLElement;
+  private readonly warning: HTMLElement;
+  private images: string[] = [];
+
+  constructor(
+    draft: Draft,
+    private readonly handlers: { onSend: () => void; onStop: () => void; onDraftChange: (draft: Draft) => void },
+  ) {
+    const hintId = uid('composer-hint');
+    this.textarea = h('textarea', {
+      class: 'prompt-input',
+      rows: 3,
+      'aria-label': 'Prompt',
+      'aria-describedby': hintId,
+      placeholder: `Ask anything. ${SEND_SHORTCUT} sends, Esc stops.`,
+    });
+    this.textarea.value = draft.text;
+    this.textarea.addEventListener('input', () => this.changed());
+    this.textarea.addEventListener('paste', (e) => {
+      const files = [...(e.clipboardData?.files ?? [])].filter((f) => f.type.startsWith('image/'));
+      if (files.length) {
+        e.preventDefault();
+        void this.attach(files);
+      }
+    });
+    this.fileInput = h('input', { type: 'file', accept: 'image/*', multiple: true, hidden: true, tabindex: -1, 'aria-hidden': 'true' });
+    this.fileInput.addEventListener('change', () => {
+      void this.attach([...(this.fileInput.files ?? [])]);
+      this.fileInput.value = '';
+    });
+    this.attachments = h('ul', { class: 'attachments', 'aria-label': 'Attached images' });
+    this.error = h('div', { class: 'composer-error', role: 'alert' });
+    this.warning = h('div', { class: 'composer-warning' });
+    this.sendButton = h('button', { type: 'submit', class: 'primary send', title: `Send (${SEND_SHORTCUT})` }, 'Send');
+    this.stopButton = h('button', { type: 'button', class: 'stop', title: 'Stop (Esc)', hidden: true, onclick: () => handlers.onStop() }, 'Stop');
+    const attachButton = h('button', { type: 'button', class: 'secondary attach', onclick: () => this.fileInput.click() }, 'Attach image…');
+    this.element = h(
+      'form',
+      { class: 'composer', 'aria-label': 'Compose a prompt' },
+      this.attachments,
+      this.textarea,
+      this.warning,
+      this.error,
+      h(
+        'div',
+        { class: 'composer-actions' },
+        attachButton,
+        this.fileInput,
+        h('span', { class: 'hint', id: hintId }, `${SEND_SHORTCUT} to send · Esc to stop`),
+        this.stopButton,
+        this.sendButton,
+      ),
+    );
+    this.element.addEventListener('submit', (e) => {
+      e.preventDefault();
+      handlers.onSend();
+    });
+    this.images = [...draft.images];
+    this.renderAttachments();
+  }
+
+  get draft(): Draft {
+    return { text: this.textarea.value, images: [...this.images] };
+  }
+
+  setDraft(draft: Draft): void {
+    this.textarea.value = draft.text;
+    this.images = [...draft.images];
+    this.renderAttachments();
+  }
+
+  setBusy(busy: boolean): void {
+    this.sendButton.disabled = busy;
+    this.stopButton.hidden = !busy;
+  }
+
+  showError(message: string): void {
+    this.error.textContent = message;
+  }
+
+  /** A note that some chosen model does not take images, while images are attached. */
+  setWarning(message: string): void {
+    this.warning.textContent = message;
+  }
+
+  focus(): void {
+    this.textarea.focus();
+  }
+
+  get hasImages(): boolean {
+    return this.images.length > 0;
+  }
+
+  private async attach(files: File[]): Promise<void> {
+    const problems: string[] = [];
+    for (const file of files) {
+      if (this.images.length >= MAX_IMAGES_PER_MESSAGE) {
+        problems.push(`At most ${MAX_IMAGES_PER_MESSAGE} images per prompt.`);
+        break;
+      }
+      if (!file.type.startsWith('image/')) problems.push(`${file.name} is not an image.`);
+      else if (file.size > MAX_IMAGE_BYTES) problems.push(`${file.name} is over 5 MB.`);
+      else this.images.push(await readAsDataUrl(file));
+    }
+    this.showError(problems.join(' '));
+    this.renderAttachments();
+    this.changed();
+  }
+
+  private changed(): void {
+    this.error.textContent = '';
+    this.handlers.onDraftChange(this.draft);
+  }
+
+  private renderAttachments(): void {
+    this.attachments.hidden = this.images.length === 0;
+    this.attachments.replaceChildren(
+      ...this.images.map((url, i) =>
+        h(
+          'li',
+          { class: 'attachment' },
+          h('img', { src: url, alt: `Attached image ${i + 1}` }),
+          h(
+            'button',
+            {
+              type: 'button',
+              class: 'icon remove-attachment',
+              'aria-label': `Remove image ${i + 1}`,
+              onclick: () => {
+                this.images.splice(i, 1);
+                this.renderAttachments();
+                this.changed();
+                this.textarea.focus();
+              },
+            },
+            '×',
+          ),
+        ),
+      ),
+    );
+  }
+}
