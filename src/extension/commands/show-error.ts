@@ -1,0 +1,18 @@
+import * as vscode from 'vscode';
+import { MissingKeyError, UnknownModelError, errorMessage } from '../../core/errors';
+
+/** Shows a failed request's message with the command that fixes it, when there is one. */
+export function showRequestError(err: unknown, providerId?: string): void {
+  const message = `Switchboard: ${errorMessage(err)}`;
+  if (err instanceof MissingKeyError) {
+    void vscode.window.showErrorMessage(message, 'Set API Key').then((choice) => {
+      if (choice) void vscode.commands.executeCommand('switchboard.setApiKey', providerId ? { provider: providerId } : undefined);
+    });
+  } else if (err instanceof UnknownModelError) {
+    void vscode.window.showErrorMessage(message, 'Switch Model').then((choice) => {
+      if (choice) void vscode.commands.executeCommand('switchboard.switchModel');
+    });
+  } else {
+    void vscode.window.showErrorMessage(message);
+  }
+}

@@ -1,0 +1,50 @@
+// "Switchboard: Start Local Gateway": the REST gateway served from the extension host, with the shared token.
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { resolveGatewayToken } from '../../src/server/token';
+import { startFakeUpstream, type FakeUpstream } from '../fakes/upstream';
+import { restoreSettings, setSetting, switchboard, waitFor } from './switchboard';
+
+const KEY = 'sk-switchboard-local-gateway-test';
+
+describe('Switchboard local gateway', function () {
+  this.timeout(30_000);
+  let fake: FakeUpstream;
+
+  before(async () => {
+    fake = await startFakeUpstream({ expectedKey: KEY });
+    await setSetting('providers', { openai: { baseURL: `${fake.url}/v1` } });
+    await setSetting('gateway.port', 0);
+    const api = await switchboard();
+    await waitFor('the settings in force', () => api.settings()['gateway.port'] === 0 && api.settings().providers.openai?.baseURL === `${fake.url}/v1`);
+    await vscode.commands.executeCommand('switchboard.setApiKey', { provider: 'openai', key: KEY });
+  });
+
+  after(async () => {
+    await vscode.commands.executeCommand('switchboard.clearApiKey', { provider: 'openai' });
+    await restoreSettings();
+    await fake.close();
+  });
+
+  it('serves the OpenAI route on loopback with the shared token, refuses a request without it, and is not started twice', async () => {
+    const started = await vscode.commands.executeCommand<{ url: string }>('switchboard.startGateway', { quiet: true });
+    assert.match(started.url, /^http:\/\/127\.0\.0\.1:\d+$/);
+    const again = await vscode.commands.executeCommand<{ url: string }>('switchboard.startGateway', { quiet: true });
+    assert.equal(again.url, started.url);
+
+    const { token } = resolveGatewayToken(process.env);
+    const refused = await fetch(`${started.url}/v1/models`);
+    assert.equal(refused.status, 401);
+
+    const response = await fetch(`${started.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'openai/gpt-5-mini', messages: [{ role: 'user', content: 'through the editor' }] }),
+    });
+    assert.equal(response.status, 200, await response.clone().text());
+    assert.equal(response.headers.get('x-switchboard-model'), 'openai/gpt-5-mini');
+    const body = (await response.json()) as { choices: { message: { content: string } }[] };
+    assert.match(body.choices[0].message.content, /through the editor/);
+    assert.equal(fake.requests.filter((r) => r.method === 'POST').at(-1)?.headers.authorization, `Bearer ${KEY}`);
+  });
+});
