@@ -6,7 +6,7 @@ import { CLOUDFLARE_GATEWAY_KEY, type KeySource } from './keys';
 import { resolveEndpoint } from './providers/endpoint';
 import { getAdapter } from './providers/index';
 import { discoverLocalModels } from './providers/local-discovery';
-import type { ResolvedCall } from './providers/types';
+import type { ProviderAdapter, ProviderFamily, ResolvedCall } from './providers/types';
 import { routeStream, type Candidate } from './routing/route';
 import { CircuitBreaker } from './routing/breaker';
 import { buildCandidates } from './routing/candidates';
@@ -62,6 +62,8 @@ export class Gateway {
   private readonly latency = new LatencyTracker();
   private routingWarnings: SettingsWarning[] = [];
   private readonly accounting: Accounting;
+  /** Adapters already loaded, so that a request does not wait a turn for `getAdapter`'s promise. */
+  private readonly adapters = new Map<ProviderFamily, ProviderAdapter>();
 
   constructor(options: GatewayOptions) {
     this.settings = options.settings;
@@ -194,11 +196,7 @@ export class Gateway {
     let partialText = '';
     let request: ChatRequest | undefined;
     let ticket: RequestTicket | undefined;
-    const controller = new AbortController();
-    // Aborting costs a DOMException with a stack, so it happens only when the caller left before the end.
     let settled = false;
-    const onAbort = () => controller.abort(options.signal?.reason);
-    options.signal?.addEventListener('abort', onAbort, { once: true });
     try {
       if (options.signal?.aborted) throw new CancelledError();
       request = this.normalize(input);
@@ -217,7 +215,8 @@ export class Gateway {
       const candidates = this.candidatesFor(requested);
       let ttftMs: number | undefined;
       const streaming = request.stream === true;
-      const routed = routeStream(candidates, (candidate, signal) => this.startAttempt(candidate, request!, signal), controller.signal, {
+      // Routing aborts its attempts itself when this loop stops reading it, so only the caller's signal is passed.
+      const routed = routeStream(candidates, (candidate, signal) => this.startAttempt(candidate, request!, signal), options.signal, {
         settings: this.settings,
         breaker: this.breaker,
         latency: this.latency,
@@ -270,8 +269,6 @@ export class Gateway {
       settled = true;
       yield { type: 'error', error, partialText, attempts };
     } finally {
-      options.signal?.removeEventListener('abort', onAbort);
-      if (!settled) controller.abort();
       // The caller stopped reading before the end: the request still ran, and is counted as cancelled.
       if (!settled) ticket?.abandon(attempts, partialText);
     }
@@ -300,14 +297,28 @@ export class Gateway {
     };
   }
 
-  private async *startAttempt(candidate: Candidate, request: ChatRequest, signal: AbortSignal): AsyncGenerator<ProviderStreamEvent> {
-    const call = await this.resolveCall(candidate, request);
-    const adapter = await getAdapter(candidate.provider.family);
+  private startAttempt(candidate: Candidate, request: ChatRequest, signal: AbortSignal): AsyncIterable<ProviderStreamEvent> {
+    const adapterFor = async () => {
+      const call = await this.resolveCall(candidate, request);
+      const { family } = candidate.provider;
+      return { call, adapter: this.adapters.get(family) ?? (await this.loadAdapter(family)) };
+    };
     if (request.stream) {
-      yield* adapter.stream(call, { signal });
-    } else {
-      yield { type: 'done', result: await adapter.complete(call, { signal }) };
+      return deferredIterator(async () => {
+        const { call, adapter } = await adapterFor();
+        return adapter.stream(call, { signal })[Symbol.asyncIterator]();
+      });
     }
+    return (async function* () {
+      const { call, adapter } = await adapterFor();
+      yield { type: 'done', result: await adapter.complete(call, { signal }) } satisfies ProviderStreamEvent;
+    })();
+  }
+
+  private async loadAdapter(family: ProviderFamily): Promise<ProviderAdapter> {
+    const adapter = await getAdapter(family);
+    this.adapters.set(family, adapter);
+    return adapter;
   }
 
   private emit(event: Parameters<GatewayListener>[0]): void {
@@ -319,4 +330,30 @@ export class Gateway {
       }
     }
   }
+}
+
+/**
+ * An iterator that opens its source on the first read and then hands every read straight to it: a generator that
+ * `yield*`s the source would cost a few promises per streamed chunk.
+ */
+function deferredIterator<T>(open: () => Promise<AsyncIterator<T>>): AsyncIterableIterator<T> {
+  let source: AsyncIterator<T> | undefined;
+  let opening: Promise<AsyncIterator<T>> | undefined;
+  const ended = (value?: unknown): IteratorResult<T> => ({ done: true, value });
+  const close = (it: AsyncIterator<T>, value?: unknown) => it.return?.(value) ?? ended(value);
+  return {
+    next() {
+      if (source) return source.next();
+      opening ??= open().then((it) => (source = it));
+      return opening.then((it) => it.next());
+    },
+    async return(value?: unknown) {
+      if (source) return close(source, value);
+      // Still opening: close the source once it is open, as a generator would after its pending step.
+      return opening ? opening.then((it) => close(it, value), () => ended(value)) : ended(value);
+    },
+    [Symbol.asyncIterator]() {
+      return this;
+    },
+  };
 }

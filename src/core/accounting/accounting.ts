@@ -187,7 +187,8 @@ export class Accounting implements TicketHost {
     totals.add(toRecord(input, { level: 'metadata', redactor: KEEP_AS_IS })!);
     const level = settings['logging.level'];
     const exporter = this.exporter(settings);
-    if (level === 'off' && !exporter) return this.warnIfOverBudget(totals, settings);
+    // Without a log file or an exporter nothing leaves the process, so there is nothing to redact.
+    if ((level === 'off' || !log) && !exporter) return this.warnIfOverBudget(totals, settings);
     const redactor = await this.redaction.redactorFor([ended.requested.provider, ...attempts.map((a) => a.provider)], catalog, settings);
     const logged = level === 'off' ? undefined : toRecord(input, { level, redactor });
     if (logged && log) void log.append(logged);

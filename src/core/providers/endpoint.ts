@@ -10,6 +10,14 @@ const SETTINGS_PLACEHOLDERS: Record<string, (settings: Settings) => string | und
   CLOUDFLARE_ACCOUNT_ID: (settings) => settings.cloudflareGateway?.accountId,
 };
 
+/** `baseUrlEnvVar` per provider id, worked out once rather than on every request. */
+const envVars = new Map<string, string>();
+function envVarOf(providerId: string): string {
+  let name = envVars.get(providerId);
+  if (name === undefined) envVars.set(providerId, (name = baseUrlEnvVar(providerId)));
+  return name;
+}
+
 /**
  * Where a provider's requests go, and the extra headers they carry. The base URL comes from, in order:
  * the env var `SWITCHBOARD_<ID>_BASE_URL`, `switchboard.providers[id].baseURL`, the Cloudflare AI Gateway route
@@ -23,7 +31,7 @@ export function resolveEndpoint(
   options: { gatewayToken?: string } = {},
 ): { baseURL: string; headers: Record<string, string> } {
   const override = settings.providers[provider.id];
-  const fromEnv = env[baseUrlEnvVar(provider.id)]?.trim();
+  const fromEnv = env[envVarOf(provider.id)]?.trim();
   const cloudflare = fromEnv || override?.baseURL ? undefined : cloudflareRoute(provider, settings, options.gatewayToken);
   const chosen = fromEnv || override?.baseURL || cloudflare?.baseURL || provider.baseURL;
   return {
@@ -57,6 +65,7 @@ function fillPlaceholders(
   settings: Settings,
   env: Record<string, string | undefined>,
 ): string {
+  if (!url.includes('{')) return url;
   return url.replace(/\{([A-Z0-9_]+)\}/g, (_, name: string) => {
     const value = env[name]?.trim() || SETTINGS_PLACEHOLDERS[name]?.(settings);
     if (!value) {

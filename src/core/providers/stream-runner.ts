@@ -41,7 +41,10 @@ export async function* runStream<Chunk>(
     throw toGatewayError(call, classify(err, false), err);
   }
   try {
-    for await (const chunk of source.chunks) yield* accumulator.accept(chunk);
+    for await (const chunk of source.chunks) {
+      // A plain loop: `yield*` over a sync iterable wraps it in an async iterator, a promise per event.
+      for (const event of accumulator.accept(chunk)) yield event;
+    }
   } catch (err) {
     const failure = classify(err, true);
     throw toGatewayError(call, 'requestId' in failure ? { ...failure, requestId: failure.requestId ?? source.requestId } : failure, err);

@@ -13,8 +13,8 @@ export type FirstOutcome<S extends { candidate: Candidate }> =
 
 export interface AttemptContext {
   start: StartAttempt;
-  /** The request's signal: aborting it aborts the attempt. */
-  signal: AbortSignal;
+  /** The request's signal, if any: aborting it aborts the attempt. */
+  signal: AbortSignal | undefined;
   timeouts: Settings['timeouts'];
   /** performance.now() time of the request's total deadline. */
   deadline: number;
@@ -23,6 +23,16 @@ export interface AttemptContext {
 }
 
 const ignore = (): void => undefined;
+
+/** A read in progress. */
+interface Waiter {
+  resolve(result: IteratorResult<ProviderStreamEvent>): void;
+  reject(error: unknown): void;
+  kind: 'firstByte' | 'idle';
+  /** performance.now() time by which the wait ends: its phase's limit or the total deadline, whichever is first. */
+  endsAt: number;
+  byTotal: boolean;
+}
 
 /**
  * One try of one candidate: its own abort controller (linked to the request's signal), and reads that time out.
@@ -40,6 +50,14 @@ export class Attempt<S extends { candidate: Candidate }> {
   private readonly unlink: () => void;
   /** The upstream produced its last event. */
   private finished = false;
+  /** The read in progress, if any. */
+  private waiter?: Waiter;
+  /**
+   * One timer for all of the attempt's reads, instead of one per read (per streamed chunk): it stays armed between
+   * reads and, when it fires before the current read's end, is armed again for the rest.
+   */
+  private timer?: ReturnType<typeof setTimeout>;
+  private timerAt = Number.POSITIVE_INFINITY;
 
   constructor(
     readonly slot: S,
@@ -48,9 +66,10 @@ export class Attempt<S extends { candidate: Candidate }> {
     public hedged: boolean,
     private readonly context: AttemptContext,
   ) {
-    const onAbort = () => this.controller.abort();
-    context.signal.addEventListener('abort', onAbort, { once: true });
-    this.unlink = () => context.signal.removeEventListener('abort', onAbort);
+    const onAbort = () => this.abort();
+    const { signal } = context;
+    signal?.addEventListener('abort', onAbort, { once: true });
+    this.unlink = () => signal?.removeEventListener('abort', onAbort);
     this.first = this.readFirst();
   }
 
@@ -66,8 +85,9 @@ export class Attempt<S extends { candidate: Candidate }> {
   /** Aborts the upstream call and lets its generator clean up; safe to call twice. */
   stop(): void {
     this.unlink();
+    this.disarm();
     // An abort builds a DOMException with a stack: skip it for an upstream that already finished.
-    if (!this.finished) this.controller.abort();
+    if (!this.finished) this.abort();
     void Promise.resolve()
       .then(() => this.iterator?.return?.())
       .catch(ignore);
@@ -94,40 +114,69 @@ export class Attempt<S extends { candidate: Candidate }> {
    * upstream that ignores its signal cannot hold the request. A timeout aborts the attempt.
    */
   private nextWithin(kind: 'firstByte' | 'idle', phaseEnd: number): Promise<IteratorResult<ProviderStreamEvent>> {
-    const { timeouts, deadline } = this.context;
-    const signal = this.controller.signal;
     return new Promise((resolve, reject) => {
-      if (signal.aborted) return reject(new CancelledError());
-      const byTotal = deadline <= phaseEnd;
-      let settled = false;
-      const settle = (finish: () => void) => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(timer);
-        signal.removeEventListener('abort', onAbort);
-        finish();
-      };
-      const onAbort = () => settle(() => reject(new CancelledError()));
-      const timer = setTimeout(
-        () => {
-          const limitMs = byTotal ? timeouts.totalMs : timeouts[`${kind}Ms`];
-          const error = timeoutError(this.candidate, byTotal ? 'total' : kind, limitMs);
-          if (byTotal) this.context.onDeadline(error);
-          settle(() => reject(error));
-          this.controller.abort();
+      if (this.controller.signal.aborted) return reject(new CancelledError());
+      const { deadline } = this.context;
+      const waiter: Waiter = { resolve, reject, kind, endsAt: Math.min(deadline, phaseEnd), byTotal: deadline <= phaseEnd };
+      this.waiter = waiter;
+      this.arm(waiter.endsAt);
+      let pending: Promise<IteratorResult<ProviderStreamEvent>>;
+      try {
+        pending = this.iterator!.next();
+      } catch (err) {
+        pending = Promise.reject(err);
+      }
+      pending.then(
+        (result) => {
+          if (result.done || result.value.type === 'done') this.finished = true;
+          if (this.waiter === waiter) this.settle()!.resolve(result);
         },
-        Math.max(0, Math.min(deadline, phaseEnd) - performance.now()),
+        (err: unknown) => {
+          if (this.waiter === waiter) this.settle()!.reject(err);
+        },
       );
-      signal.addEventListener('abort', onAbort, { once: true });
-      Promise.resolve()
-        .then(() => this.iterator!.next())
-        .then(
-          (result) => {
-            if (result.done || result.value.type === 'done') this.finished = true;
-            settle(() => resolve(result));
-          },
-          (err) => settle(() => reject(err)),
-        );
     });
+  }
+
+  /** Ends the read in progress and hands it back to be resolved or rejected; undefined when there is none. */
+  private settle(): Waiter | undefined {
+    const waiter = this.waiter;
+    this.waiter = undefined;
+    if (this.finished) this.disarm();
+    return waiter;
+  }
+
+  private arm(at: number): void {
+    if (this.timer && this.timerAt <= at) return;
+    this.disarm();
+    this.timerAt = at;
+    this.timer = setTimeout(() => this.onTimer(), Math.max(0, at - performance.now()));
+  }
+
+  private disarm(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    this.timerAt = Number.POSITIVE_INFINITY;
+  }
+
+  private onTimer(): void {
+    const firedFor = this.timerAt;
+    this.timer = undefined;
+    this.timerAt = Number.POSITIVE_INFINITY;
+    const waiter = this.waiter;
+    if (!waiter) return;
+    if (waiter.endsAt > firedFor) return this.arm(waiter.endsAt);
+    const { timeouts } = this.context;
+    const limitMs = waiter.byTotal ? timeouts.totalMs : timeouts[`${waiter.kind}Ms`];
+    const error = timeoutError(this.candidate, waiter.byTotal ? 'total' : waiter.kind, limitMs);
+    if (waiter.byTotal) this.context.onDeadline(error);
+    this.settle()!.reject(error);
+    this.abort();
+  }
+
+  /** Aborts the upstream call and fails the read in progress, if any. */
+  private abort(): void {
+    this.controller.abort();
+    this.settle()?.reject(new CancelledError());
   }
 }

@@ -44,7 +44,8 @@ const CIRCUIT_OPEN = 'circuit open';
 export async function* routeStream(
   candidates: Candidate[],
   start: StartAttempt,
-  signal: AbortSignal,
+  /** The caller's signal, if it has one: stopping the iteration also stops every attempt. */
+  signal: AbortSignal | undefined,
   options: RouteOptions = { settings: DEFAULT_SETTINGS },
 ): AsyncGenerator<RoutedEvent> {
   const { retry, timeouts, hedging, breaker: breakerSettings } = options.settings;
@@ -150,8 +151,8 @@ export async function* routeStream(
 
   /** Waits for the first attempt to produce content or fail, or for the moment to hedge. */
   const race = async (): Promise<FirstOutcome<Slot> | typeof HEDGE> => {
-    const contenders: Promise<FirstOutcome<Slot> | typeof HEDGE>[] = running.map((a) => a.first);
-    if (!(hedgesLeft > 0 && running.length === 1)) return Promise.race(contenders);
+    if (!(hedgesLeft > 0 && running.length === 1)) return running.length === 1 ? running[0]!.first : Promise.race(running.map((a) => a.first));
+    const contenders: Promise<FirstOutcome<Slot> | typeof HEDGE>[] = [running[0]!.first];
     const hedgeClock = new AbortController();
     const waitMs = Math.max(0, running[0]!.started + hedging.afterMs - performance.now());
     contenders.push(sleep(waitMs, HEDGE, { signal: hedgeClock.signal }).catch(() => new Promise<never>(() => undefined)));
@@ -164,7 +165,7 @@ export async function* routeStream(
 
   try {
     for (;;) {
-      if (signal.aborted) throw new CancelledError();
+      if (signal?.aborted) throw new CancelledError();
 
       if (!running.length) {
         const next = plan.next(false, new Set());
@@ -177,7 +178,7 @@ export async function* routeStream(
       }
 
       const outcome = await race();
-      if (signal.aborted) {
+      if (signal?.aborted) {
         for (const entry of cancelAll()) yield { type: 'attempt', attempt: entry };
         throw new CancelledError();
       }
@@ -247,7 +248,7 @@ export async function* routeStream(
       } catch (err) {
         failure = err;
       }
-      if (signal.aborted) {
+      if (signal?.aborted) {
         for (const entry of cancelAll()) yield { type: 'attempt', attempt: entry };
         throw new CancelledError();
       }

@@ -16,10 +16,9 @@ export const openaiAdapter: ProviderAdapter = {
     const params = toChatCompletionParams(call);
     let requestId: string | undefined;
     try {
-      const { data, response } = await clientFor(call)
-        .chat.completions.create({ ...params, stream: false }, { signal: options.signal })
-        .withResponse();
-      requestId = response.headers.get('x-request-id') ?? undefined;
+      // The SDK puts the x-request-id header on the parsed body; `.withResponse()` would cost extra promise hops.
+      const data = await clientFor(call).chat.completions.create({ ...params, stream: false }, { signal: options.signal });
+      requestId = (data as { _request_id?: string | null })._request_id ?? undefined;
       const result = fromChatCompletion(data, requestId);
       if (result) return result;
     } catch (err) {
