@@ -122,9 +122,17 @@ function missingPostinstallOutputs() {
   return missing;
 }
 
+/**
+ * The environment without what an enclosing `npm test` exports: its `npm_*` variables (npm_config_user_agent
+ * names Node 20, and code-server's postinstall reads the Node version from it) would leak into the nested npm.
+ */
+function withoutParentNpm(env) {
+  return Object.fromEntries(Object.entries(env).filter(([name]) => !/^npm_/i.test(name)));
+}
+
 function codeServerEnv(nodeVersion) {
   return {
-    ...process.env,
+    ...withoutParentNpm(process.env),
     PATH: `${path.join(node22Dir, 'bin')}${path.delimiter}${process.env.PATH}`,
     TMPDIR: installTmpDir,
     npm_config_nodedir: node22Dir,

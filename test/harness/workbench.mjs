@@ -30,7 +30,7 @@ export class Workbench {
    * Runs a command by its palette label ("Category: Title"), as a user would: F1, type, pick the exact row.
    * The palette lists what is registered when it opens, so while extensions are still loading it tries again.
    */
-  async runCommand(label, { timeout = 30_000 } = {}) {
+  async runCommand(label, { timeout = 30_000, opensInput = false } = {}) {
     const deadline = Date.now() + timeout;
     const row = this.page.locator(QUICK_INPUT_ROWS).filter({ has: this.page.getByText(label, { exact: true }) }).first();
     for (;;) {
@@ -45,7 +45,23 @@ export class Workbench {
       }
     }
     await row.click();
+    // A command that asks for input reuses the same widget, so it never hides in between.
+    if (!opensInput) await this.page.locator(QUICK_INPUT).waitFor({ state: 'hidden', timeout });
+  }
+
+  /** Types `value` into the input box titled `title` (a command's showInputBox) and presses Enter. */
+  async answerInputBox(title, value, { timeout = 15_000 } = {}) {
+    await this.page.locator(`${QUICK_INPUT} .quick-input-title`).filter({ hasText: title }).waitFor({ timeout });
+    await this.page.locator(QUICK_INPUT_BOX).fill(value);
+    await this.page.keyboard.press('Enter');
     await this.page.locator(QUICK_INPUT).waitFor({ state: 'hidden', timeout });
+  }
+
+  /** Waits for the active editor to show `text` and returns what its visible lines read. */
+  async waitForEditorText(text, { timeout = 30_000 } = {}) {
+    const lines = this.page.locator('.editor-group-container.active .monaco-editor .view-lines').filter({ hasText: text }).first();
+    await lines.waitFor({ timeout });
+    return lines.innerText();
   }
 
   async statusBarText() {
