@@ -3,6 +3,7 @@ import { SwitchboardError, errorMessage } from '../core/errors';
 import { ASK_USAGE, askCommand } from './commands/ask';
 import { COST_USAGE, costCommand } from './commands/cost';
 import { LOG_USAGE, logCommand } from './commands/log';
+import { ESTIMATE_USAGE, estimateCommand } from './commands/estimate';
 import { MODELS_USAGE, modelsCommand } from './commands/models';
 import { SERVE_USAGE, serveCommand } from './commands/serve';
 import { createContext, type CliContext } from './context';
@@ -12,6 +13,7 @@ const USAGE = `Switchboard: one API in front of many AI providers.
 Usage:
   ${MODELS_USAGE}
   ${ASK_USAGE}
+  ${ESTIMATE_USAGE}
   ${SERVE_USAGE}
   ${LOG_USAGE}
   ${COST_USAGE}
@@ -103,6 +105,31 @@ export async function runCli(io: CliIo): Promise<number> {
           },
           io.signal,
         );
+      }
+      case 'estimate': {
+        const { values, positionals } = parsingUsage(() =>
+          parseArgs({
+            args: rest,
+            allowPositionals: true,
+            options: {
+              ...COMMON_OPTIONS,
+              model: { type: 'string', short: 'm' },
+              system: { type: 'string' },
+              'output-tokens': { type: 'string' },
+              top: { type: 'string' },
+              json: { type: 'boolean' },
+            },
+          }),
+        );
+        if (values.help) return help(io, ESTIMATE_USAGE);
+        return await estimateCommand(context(values.config), {
+          model: values.model,
+          system: values.system,
+          outputTokens: values['output-tokens'],
+          top: values.top,
+          json: values.json === true,
+          prompt: positionals.length ? positionals.join(' ') : undefined,
+        });
       }
       case 'serve': {
         const { values, positionals } = parsingUsage(() =>

@@ -184,6 +184,33 @@ describe('switchboard log and cost after ask', () => {
   });
 });
 
+describe('switchboard estimate', () => {
+  test('prices a prompt on the chosen model and across the catalog, cheapest first, without sending it', async () => {
+    const sentBefore = fake.requests.length;
+    const run = await cli(['estimate', '--json', '--model', 'openai/gpt-5-mini', '--output-tokens', '100', 'Explain the CAP theorem.']);
+    assert.equal(run.code, 0, run.stderr);
+    const estimate = JSON.parse(run.stdout);
+    assert.equal(estimate.model.model, 'openai/gpt-5-mini');
+    assert.equal(estimate.model.outputTokens, 100);
+    assert.ok(estimate.model.inputTokens > 3 && estimate.model.inputTokens < 20, `${estimate.model.inputTokens} tokens`);
+    const models = (await cli(['models', '--json'])).stdout;
+    const price = (JSON.parse(models) as { id: string; price: { input: number; output: number } }[]).find((e) => e.id === 'openai/gpt-5-mini')!.price;
+    const byHand = (estimate.model.inputTokens * price.input + 100 * price.output) / 1_000_000;
+    assert.ok(Math.abs(estimate.model.cost.total - byHand) < 1e-12, `${estimate.model.cost.total} vs ${byHand}`);
+    const priced = estimate.across.filter((e: { cost: { priced: boolean } }) => e.cost.priced);
+    assert.ok(priced.length >= 70);
+    for (let i = 1; i < priced.length; i++) assert.ok(priced[i - 1].cost.total <= priced[i].cost.total);
+    assert.equal(fake.requests.length, sentBefore, 'nothing was sent upstream');
+  });
+
+  test('the table names the chosen model and the cheapest ones', async () => {
+    const run = await cli(['estimate', '--top', '3', 'hi']);
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stdout, /^openai\/gpt-5-mini: about \$0\.\d+ for \d+ input and 500 assumed output tokens/);
+    assert.match(run.stdout, /Cheapest 3 of \d+ catalog models:\nMODEL\s+INPUT\s+OUTPUT\s+ESTIMATE\n(.+\n){3}$/);
+  });
+});
+
 describe('switchboard models', () => {
   test('--json lists at least 70 entries from at least 12 providers with ids, context windows and prices', async () => {
     const run = await cli(['models', '--json'], { env: { SWITCHBOARD_OLLAMA_BASE_URL: `${fake.url}/v1` } });
