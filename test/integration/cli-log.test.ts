@@ -4,20 +4,13 @@ import { appendFileSync, mkdtempSync, readFileSync, readdirSync, writeFileSync }
 import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough, Readable } from 'node:stream';
-import { runCli } from '../../src/cli/main';
 import { parseSince } from '../../src/cli/commands/log';
 import { DEFAULT_SETTINGS } from '../../src/core/config/settings';
 import { Gateway } from '../../src/core/gateway';
 import { envKeySource } from '../../src/core/keys';
 import type { RequestRecord } from '../../src/core/log/record';
 import { startFakeUpstream, type FakeUpstream } from '../fakes/upstream';
-
-interface CliRun {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
+import { runCliCapturing } from '../support/run-cli';
 
 let fake: FakeUpstream;
 let env: Record<string, string>;
@@ -25,17 +18,7 @@ const cwd = mkdtempSync(join(tmpdir(), 'switchboard-cli-log-'));
 const dataDir = join(cwd, 'data');
 const ids: string[] = [];
 
-async function cli(argv: string[]): Promise<CliRun> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  const out: Buffer[] = [];
-  const err: Buffer[] = [];
-  stdout.on('data', (c: Buffer) => out.push(c));
-  stderr.on('data', (c: Buffer) => err.push(c));
-  const stdin = Object.assign(Readable.from([]), { isTTY: true });
-  const code = await runCli({ argv, cwd, env, stdout, stderr, stdin, signal: new AbortController().signal });
-  return { code, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString() };
-}
+const cli = (argv: string[]) => runCliCapturing(argv, { cwd, env });
 
 const jsonLines = (text: string): RequestRecord[] => text.split('\n').filter(Boolean).map((line) => JSON.parse(line));
 const logFile = (): string => join(dataDir, 'logs', readdirSync(join(dataDir, 'logs')).filter((n) => n.endsWith('.jsonl')).sort().at(-1)!);

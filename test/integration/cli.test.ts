@@ -3,41 +3,15 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough, Readable } from 'node:stream';
-import { runCli } from '../../src/cli/main';
 import { startFakeUpstream, type FakeUpstream } from '../fakes/upstream';
-
-interface CliRun {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
+import { runCliCapturing } from '../support/run-cli';
 
 let fake: FakeUpstream;
 let env: Record<string, string>;
 const cwd = mkdtempSync(join(tmpdir(), 'switchboard-cli-'));
 
-async function cli(argv: string[], options: { env?: Record<string, string | undefined>; stdin?: string; cwd?: string } = {}): Promise<CliRun> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  const out: Buffer[] = [];
-  const err: Buffer[] = [];
-  stdout.on('data', (c: Buffer) => out.push(c));
-  stderr.on('data', (c: Buffer) => err.push(c));
-  const stdin = Object.assign(Readable.from(options.stdin === undefined ? [] : [options.stdin]), {
-    isTTY: options.stdin === undefined ? true : undefined,
-  });
-  const code = await runCli({
-    argv,
-    cwd: options.cwd ?? cwd,
-    env: { ...env, ...options.env },
-    stdout,
-    stderr,
-    stdin,
-    signal: new AbortController().signal,
-  });
-  return { code, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString() };
-}
+const cli = (argv: string[], options: { env?: Record<string, string | undefined>; stdin?: string; cwd?: string } = {}) =>
+  runCliCapturing(argv, { cwd: options.cwd ?? cwd, env: { ...env, ...options.env }, stdin: options.stdin });
 
 before(async () => {
   fake = await startFakeUpstream({ expectedKey: 'test-key' });
