@@ -12,6 +12,7 @@ import { ColumnView } from './column-view';
 import { Composer, type Draft } from './composer';
 import { buildRequest, findRun, isStreaming, newConversation, newId, streamingReply, touch, winners } from './conversation';
 import { h, uid } from './dom';
+import { describeEstimate } from './format';
 import { HistoryView } from './history-view';
 import { ReplyView } from './reply-view';
 import { SettingsView } from './settings-view';
@@ -19,6 +20,7 @@ import { send, type VsCodeApi } from './vscode-api';
 
 const SAVE_DELAY_MS = 250;
 const DRAFT_PERSIST_DELAY_MS = 300;
+const ESTIMATE_DELAY_MS = 300;
 const INTERRUPTED = 'Interrupted: the window was reloaded or the panel closed while this ran.';
 const SNIPPET_NAMES: Record<SnippetFormat, string> = { curl: 'curl', node: 'Node.js (openai)', python: 'Python (openai)' };
 
@@ -43,6 +45,9 @@ export class App {
   private readonly columnViews = new Map<string, ColumnView>();
   private saveTimer: ReturnType<typeof setTimeout> | undefined;
   private draftTimer: ReturnType<typeof setTimeout> | undefined;
+  private estimateTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The estimate whose reply the composer waits for; older replies are stale. */
+  private estimateId: string | undefined;
 
   private readonly columnsEl = h('div', { class: 'columns' });
   private readonly notice = h('div', { class: 'notice', role: 'status', 'aria-live': 'polite' });
@@ -68,6 +73,7 @@ export class App {
     this.settings = new SettingsView(settingsId, this.conversation.params, (params) => {
       this.conversation.params = params;
       this.persist();
+      this.estimateSoon();
     });
     this.historyView = new HistoryView(historyId, {
       onOpen: (id) => send(this.api, { type: 'openConversation', id }),
@@ -193,6 +199,9 @@ export class App {
       case 'notice':
         this.showNotice(message.message, message.level);
         break;
+      case 'estimate':
+        if (message.estimateId === this.estimateId) this.composer.setEstimate(message.estimate ? describeEstimate(message.estimate) : '');
+        break;
     }
   }
 
@@ -249,6 +258,8 @@ export class App {
     touch(this.conversation);
     this.persist();
     this.saveSoon();
+    // The answer is now part of what the draft would send.
+    this.estimateSoon();
     const label = found.reply.status === 'done' ? 'finished' : found.reply.status === 'stopped' ? 'stopped' : 'failed';
     this.announcer.textContent = `The answer from ${found.reply.model} ${label}.`;
   }
@@ -389,13 +400,21 @@ export class App {
     send(this.api, { type: 'export', format, conversation: this.conversation });
   }
 
+  private get hasDraft(): boolean {
+    const draft = this.composer.draft;
+    return Boolean(draft.text.trim() || draft.images.length);
+  }
+
+  /** The conversation with the draft as its next prompt, when there is a draft. */
+  private withDraft(): Conversation {
+    if (!this.hasDraft) return this.conversation;
+    const { text, images } = this.composer.draft;
+    return { ...this.conversation, turns: [...this.conversation.turns, { id: 'draft', user: { text, images }, replies: {} }] };
+  }
+
   /** The request of the first column: the draft as the next prompt, else the last prompt. */
   private copyAs(format: SnippetFormat): void {
-    const draft = this.composer.draft;
-    const hasDraft = Boolean(draft.text.trim() || draft.images.length);
-    const conversation: Conversation = hasDraft
-      ? { ...this.conversation, turns: [...this.conversation.turns, { id: 'draft', user: { text: draft.text, images: draft.images }, replies: {} }] }
-      : this.conversation;
+    const conversation = this.withDraft();
     if (!conversation.turns.length) {
       this.showNotice('Type a prompt first: the code sends it.', 'info');
       return;
@@ -444,7 +463,29 @@ export class App {
     this.updateBadges();
     this.updateBusy();
     this.updateVisionWarning();
+    this.estimateSoon();
     if (scrollToEnd) for (const view of views) view.followOutput(true);
+  }
+
+  /** Asks the host, once typing pauses, what sending the draft in the first column would cost; no draft, no line. */
+  private estimateSoon(): void {
+    clearTimeout(this.estimateTimer);
+    if (!this.hasDraft) {
+      this.estimateId = undefined;
+      this.composer.setEstimate('');
+      return;
+    }
+    this.estimateTimer = setTimeout(() => {
+      const conversation = this.withDraft();
+      const built = buildRequest(conversation, conversation.columns[0].id, conversation.turns.length - 1);
+      if (!built.ok) {
+        this.estimateId = undefined;
+        this.composer.setEstimate('');
+        return;
+      }
+      this.estimateId = newId();
+      send(this.api, { type: 'estimate', estimateId: this.estimateId, request: built.request });
+    }, ESTIMATE_DELAY_MS);
   }
 
   private replyView(reply: Reply, columnId: string): ReplyView {
@@ -533,6 +574,7 @@ export class App {
   private draftChanged(draft: Draft): void {
     this.state.draft = draft;
     this.updateVisionWarning();
+    this.estimateSoon();
     clearTimeout(this.draftTimer);
     this.draftTimer = setTimeout(() => this.persist(), DRAFT_PERSIST_DELAY_MS);
   }

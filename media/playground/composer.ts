@@ -29,6 +29,7 @@ export class Composer {
   private readonly stopButton: HTMLButtonElement;
   private readonly error: HTMLElement;
   private readonly warning: HTMLElement;
+  private readonly estimate: HTMLElement;
   private images: string[] = [];
 
   constructor(
@@ -60,6 +61,7 @@ export class Composer {
     this.attachments = h('ul', { class: 'attachments', 'aria-label': 'Attached images' });
     this.error = h('div', { class: 'composer-error', role: 'alert' });
     this.warning = h('div', { class: 'composer-warning' });
+    this.estimate = h('div', { class: 'composer-estimate', role: 'status', 'aria-live': 'polite' });
     this.sendButton = h('button', { type: 'submit', class: 'primary send', title: `Send (${SEND_SHORTCUT})` }, 'Send');
     this.stopButton = h('button', { type: 'button', class: 'stop', title: 'Stop (Esc)', hidden: true, onclick: () => handlers.onStop() }, 'Stop');
     const attachButton = h('button', { type: 'button', class: 'secondary attach', onclick: () => this.fileInput.click() }, 'Attach image…');
@@ -70,6 +72,7 @@ export class Composer {
       this.textarea,
       this.warning,
       this.error,
+      this.estimate,
       h(
         'div',
         { class: 'composer-actions' },
@@ -110,6 +113,11 @@ export class Composer {
   /** A note that some chosen model does not take images, while images are attached. */
   setWarning(message: string): void {
     this.warning.textContent = message;
+  }
+
+  /** The approximate cost of sending the draft; empty hides it. */
+  setEstimate(text: string): void {
+    if (this.estimate.textContent !== text) this.estimate.textContent = text;
   }
 
   focus(): void {

@@ -1,5 +1,5 @@
 import { formatMs, formatUsd } from '../../src/core/format';
-import type { ModelInfo } from '../../src/shared/playground-protocol';
+import type { DraftEstimate, ModelInfo } from '../../src/shared/playground-protocol';
 
 export { formatMs, formatUsd };
 
@@ -26,4 +26,12 @@ export function describeModel(model: ModelInfo): string {
       : `${formatPrice(model.price.input)} in · ${formatPrice(model.price.output)} out per 1M`
     : 'no price known';
   return [price, `${formatCount(model.contextWindow)} context`, ...capabilityList(model)].join(' · ');
+}
+
+/** "≈ $0.0010 on openai/gpt-5-mini (14 in + 500 out assumed) · cheapest: groq/llama-3.1-8b-instant $0.000040, …" */
+export function describeEstimate({ model, cheapest }: DraftEstimate): string {
+  const tokens = `(${model.inputTokens} in + ${model.outputTokens} out assumed)`;
+  const own = model.cost === undefined ? `≈ no price known for ${model.model} ${tokens}` : `≈ ${formatUsd(model.cost)} on ${model.model} ${tokens}`;
+  if (!cheapest.length) return own;
+  return `${own} · cheapest: ${cheapest.map((e) => `${e.model} ${formatUsd(e.cost ?? 0)}`).join(', ')}`;
 }

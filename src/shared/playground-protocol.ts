@@ -66,6 +66,8 @@ export const WebviewMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('deleteConversation'), id: IdSchema }),
   z.object({ type: z.literal('export'), format: z.enum(['json', 'markdown']), conversation: ConversationSchema }),
   z.object({ type: z.literal('copyAsCode'), format: SnippetFormatSchema, request: RunRequestSchema }),
+  /** The approximate cost of sending the draft as `request`; `estimateId` pairs the reply with the ask. */
+  z.object({ type: z.literal('estimate'), estimateId: IdSchema, request: RunRequestSchema }),
 ]);
 export type WebviewMessage = z.infer<typeof WebviewMessageSchema>;
 
@@ -89,6 +91,22 @@ export interface RunSnapshot {
   attempts: AttemptInfo[];
 }
 
+/** A model's approximate cost for a draft; `cost` is absent when the model has no known price. */
+export interface ModelEstimate {
+  model: string;
+  inputTokens: number;
+  /** Assumed, not counted. */
+  outputTokens: number;
+  /** USD. */
+  cost?: number;
+}
+
+/** The draft on the chosen model, and the cheapest other priced models to compare with. */
+export interface DraftEstimate {
+  model: ModelEstimate;
+  cheapest: ModelEstimate[];
+}
+
 export type HostMessage =
   | { type: 'init'; models: ModelInfo[]; defaultModel: string; history: ConversationSummary[]; runs: RunSnapshot[] }
   | { type: 'models'; models: ModelInfo[]; defaultModel: string }
@@ -101,4 +119,6 @@ export type HostMessage =
   | { type: 'runError'; runId: string; error: string; partialText: string; attempts: AttemptInfo[]; cancelled: boolean }
   /** `copied`: whether it reached the clipboard (a browser may refuse). */
   | { type: 'snippet'; format: SnippetFormat; text: string; copied: boolean }
+  /** No `estimate` when none could be made (e.g. an unknown model). */
+  | { type: 'estimate'; estimateId: string; estimate?: DraftEstimate }
   | { type: 'notice'; level: 'info' | 'error'; message: string };

@@ -404,6 +404,57 @@ describe('playground webview (Chromium, stub VS Code API)', () => {
     }
   });
 
+  it('estimates the draft\'s cost as one types, on the first column\'s model, and shows the host\'s answer beside Send', async () => {
+    const app = await openApp();
+    try {
+      await app.init();
+      const page = app.page;
+      const line = page.locator('.composer-estimate');
+      assert.equal(await line.getAttribute('aria-live'), 'polite');
+      await page.locator('.prompt-input').pressSequentially('How much is this?', { delay: 20 });
+      await page.waitForFunction(() => window.__posted.some((m) => m.type === 'estimate'));
+      const asks = await app.sent('estimate');
+      assert.equal(asks.length, 1, 'one ask once typing pauses, not one per key');
+      assert.deepEqual(asks[0].request, { model: 'openai/gpt-5-mini', messages: [{ role: 'user', content: 'How much is this?' }] });
+
+      const reply = (estimateId, model, cost) => ({
+        type: 'estimate', estimateId, estimate: {
+          model: { model, inputTokens: 14, outputTokens: 500, cost },
+          cheapest: [{ model: 'groq/llama-3.1-8b-instant', inputTokens: 14, outputTokens: 500, cost: 0.00004 }, { model: 'openai/gpt-4o-mini', inputTokens: 14, outputTokens: 500, cost: 0.0003 }],
+        },
+      });
+      await app.emit(reply(asks[0].estimateId, 'openai/gpt-5-mini', 0.00101));
+      await line.filter({ hasText: '≈' }).waitFor();
+      assert.equal(await line.innerText(), '≈ $0.001010 on openai/gpt-5-mini (14 in + 500 out assumed) · cheapest: groq/llama-3.1-8b-instant $0.000040, openai/gpt-4o-mini $0.000300');
+
+      // A new system prompt asks again; a late answer to the old ask is ignored.
+      await page.getByRole('button', { name: 'Settings' }).click();
+      await page.getByLabel('System prompt').fill('Be brief.');
+      await page.waitForFunction(() => window.__posted.filter((m) => m.type === 'estimate').length === 2);
+      const second = (await app.sent('estimate'))[1];
+      assert.equal(second.request.system, 'Be brief.');
+      await app.emit(reply(asks[0].estimateId, 'stale/model', 1));
+      await app.emit({ ...reply(second.estimateId, 'openai/gpt-5-mini'), estimate: { model: { model: 'openai/gpt-5-mini', inputTokens: 20, outputTokens: 500 }, cheapest: [] } });
+      await line.filter({ hasText: 'no price known' }).waitFor();
+      assert.equal(await line.innerText(), '≈ no price known for openai/gpt-5-mini (20 in + 500 out assumed)');
+
+      // No estimate (the host could not make one): no line. An empty prompt: no line, and no ask.
+      await page.locator('.prompt-input').fill('Another prompt');
+      await page.waitForFunction(() => window.__posted.filter((m) => m.type === 'estimate').length === 3);
+      await app.emit({ type: 'estimate', estimateId: (await app.sent('estimate'))[2].estimateId });
+      await page.waitForFunction(() => document.querySelector('.composer-estimate').textContent === '');
+      await app.emit(reply((await app.sent('estimate'))[2].estimateId, 'openai/gpt-5-mini', 0.002));
+      await line.filter({ hasText: '≈' }).waitFor();
+      await page.locator('.prompt-input').fill('');
+      assert.equal(await line.innerText(), '');
+      await page.waitForTimeout(500);
+      assert.equal((await app.sent('estimate')).length, 3);
+      assert.deepEqual(app.errors, []);
+    } finally {
+      await app.close();
+    }
+  });
+
   it('attaches images as data URLs and sends them as image parts', async () => {
     const app = await openApp();
     try {

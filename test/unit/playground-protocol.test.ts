@@ -43,6 +43,27 @@ test('fields outside the playground request (tools, metadata) are dropped, not p
   }
 });
 
+test('an estimate ask passes with its id and a request the host could run, and nothing else does', () => {
+  const request = run({ system: 'Be brief.', maxTokens: 100 }).request;
+  const parsed = parseWebviewMessage({ type: 'estimate', estimateId: 'e1', request });
+  assert.ok(parsed.ok, parsed.ok ? '' : parsed.error);
+  assert.deepEqual(parsed.message, { type: 'estimate', estimateId: 'e1', request });
+  const cases: [unknown, RegExp][] = [
+    [{ type: 'estimate', request }, /estimateId/],
+    [{ type: 'estimate', estimateId: '', request }, /estimateId/],
+    [{ type: 'estimate', estimateId: 'x'.repeat(101), request }, /estimateId/],
+    [{ type: 'estimate', estimateId: 'e1' }, /request/],
+    [{ type: 'estimate', estimateId: 'e1', request: { ...request, model: '' } }, /request\.model/],
+    [{ type: 'estimate', estimateId: 'e1', request: { ...request, messages: [] } }, /request\.messages/],
+    [{ type: 'estimate', estimateId: 'e1', request: { ...request, maxTokens: -1 } }, /request\.maxTokens/],
+  ];
+  for (const [raw, field] of cases) {
+    const result = parseWebviewMessage(raw);
+    assert.equal(result.ok, false, `accepted ${JSON.stringify(raw).slice(0, 120)}`);
+    if (!result.ok) assert.match(result.error, field);
+  }
+});
+
 test('bad messages are rejected with the field named', () => {
   const cases: [unknown, RegExp][] = [
     [null, /message/],

@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import type { CostEstimate } from '../../src/core/accounting/accounting';
+import { InvalidRequestError } from '../../src/core/errors';
 import type { GatewayStreamEvent } from '../../src/core/types';
 import { PlaygroundHistory, type StateStore } from '../../src/extension/playground/history';
 import { PlaygroundSession, type SessionHost } from '../../src/extension/playground/session';
@@ -30,6 +32,9 @@ function setup(over: Partial<SessionHost> = {}) {
     stream: async function* (request): AsyncGenerator<GatewayStreamEvent> {
       requests.push(request);
       yield { type: 'text', delta: 'hi' };
+    },
+    estimate: async () => {
+      throw new Error('no estimate in this test');
     },
     copy: async (text) => void copied.push(text),
     saveFile: async (name, content) => {
@@ -126,4 +131,56 @@ test('a failing action becomes an error notice', async () => {
   const { session, posted } = setup({ saveFile: async () => Promise.reject(new Error('disk full')) });
   await session.receive({ type: 'export', format: 'json', conversation: conversation('c1') });
   assert.deepEqual(posted, [{ type: 'notice', level: 'error', message: 'disk full' }]);
+});
+
+const priced = (model: string, total: number, inputTokens = 14) => ({
+  model, inputTokens, outputTokens: 500,
+  cost: { total, input: 0, cachedInput: 0, cacheWrite: 0, output: 0, reasoning: 0, priced: true },
+});
+const unpriced = (model: string) => ({ ...priced(model, 0), cost: { ...priced(model, 0).cost, priced: false } });
+
+test('an estimate ask is answered with the chosen model and the three cheapest other priced models', async () => {
+  const estimated: RunRequest[] = [];
+  const across = [priced('groq/llama', 0.00004), priced('openai/gpt-4o-mini', 0.0003), priced(MODEL.id, 0.001), priced('x/mid', 0.002), priced('x/dear', 0.05), unpriced('x/unknown')];
+  const { session, posted } = setup({
+    estimate: async (request): Promise<CostEstimate> => {
+      estimated.push(request);
+      return { model: priced(MODEL.id, 0.001), across };
+    },
+  });
+  const request = { model: MODEL.id, messages: [{ role: 'user' as const, content: 'How much?' }] };
+  await session.receive({ type: 'estimate', estimateId: 'e1', request });
+  assert.deepEqual(estimated, [request]);
+  assert.deepEqual(posted, [
+    {
+      type: 'estimate',
+      estimateId: 'e1',
+      estimate: {
+        model: { model: MODEL.id, inputTokens: 14, outputTokens: 500, cost: 0.001 },
+        cheapest: [
+          { model: 'groq/llama', inputTokens: 14, outputTokens: 500, cost: 0.00004 },
+          { model: 'openai/gpt-4o-mini', inputTokens: 14, outputTokens: 500, cost: 0.0003 },
+          { model: 'x/mid', inputTokens: 14, outputTokens: 500, cost: 0.002 },
+        ],
+      },
+    },
+  ]);
+});
+
+test('an estimate on an unpriced model has no cost; a failed estimate answers with none, not a notice', async () => {
+  let fail = false;
+  const { session, posted } = setup({
+    estimate: async () => {
+      if (fail) throw new InvalidRequestError('Unknown model "nope/nope".');
+      return { model: unpriced('x/unknown'), across: [unpriced('x/unknown')] };
+    },
+  });
+  const request = { model: 'x/unknown', messages: [{ role: 'user' as const, content: 'hi' }] };
+  await session.receive({ type: 'estimate', estimateId: 'e1', request });
+  fail = true;
+  await session.receive({ type: 'estimate', estimateId: 'e2', request: { ...request, model: 'nope/nope' } });
+  assert.deepEqual(posted, [
+    { type: 'estimate', estimateId: 'e1', estimate: { model: { model: 'x/unknown', inputTokens: 14, outputTokens: 500, cost: undefined }, cheapest: [] } },
+    { type: 'estimate', estimateId: 'e2', estimate: undefined },
+  ]);
 });

@@ -61,6 +61,7 @@ export class PlaygroundPanel implements vscode.Disposable {
         post: (message: HostMessage) => void webview.postMessage(message),
         models: () => this.models(),
         stream: (request, signal) => streamThrough(deps, request, signal),
+        estimate: async (request) => (await deps.gateway.get()).estimateCost(request),
         copy: async (text) => vscode.env.clipboard.writeText(text),
         saveFile: (name, content, format) => this.saveFile(name, content, format),
         gatewayBaseUrl: () => gatewayBaseUrl(deps.settings.current),

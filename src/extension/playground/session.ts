@@ -1,5 +1,7 @@
+import type { CostEstimate } from '../../core/accounting/accounting';
 import { errorMessage } from '../../core/errors';
-import { parseWebviewMessage, type HostMessage, type ModelInfo, type WebviewMessage } from '../../shared/playground-protocol';
+import { parseWebviewMessage, type HostMessage, type ModelInfo, type RunRequest, type WebviewMessage } from '../../shared/playground-protocol';
+import { draftEstimate } from './estimate';
 import { exportFileName, exportJson, exportMarkdown } from './export';
 import type { PlaygroundHistory } from './history';
 import { PlaygroundRuns, type StreamRequest } from './runs';
@@ -10,6 +12,8 @@ export interface SessionHost {
   post(message: HostMessage): void;
   models(): Promise<{ models: ModelInfo[]; defaultModel: string }>;
   stream: StreamRequest;
+  /** What the request would roughly cost, on its model and across the catalog. */
+  estimate(request: RunRequest): Promise<CostEstimate>;
   /** Writes the clipboard. */
   copy(text: string): Promise<void>;
   /** Asks where to save, then writes; false when the user cancelled. */
@@ -104,6 +108,12 @@ export class PlaygroundSession {
           () => false,
         );
         this.host.post({ type: 'snippet', format: message.format, text, copied });
+        return;
+      }
+      case 'estimate': {
+        // A hint beside the prompt: when there is none to give (an unknown model, say), the line is just left out.
+        const estimate = await this.host.estimate(message.request).then(draftEstimate, () => undefined);
+        this.host.post({ type: 'estimate', estimateId: message.estimateId, estimate });
         return;
       }
     }
