@@ -7,7 +7,7 @@ import { GENAI_PROVIDER_IDS, genaiPrices } from '../../src/core/catalog/genai-pr
 import { CATALOG_PRICES } from '../../src/core/catalog/price-overrides';
 import { DEFAULT_SETTINGS, parseSettings } from '../../src/core/config/settings';
 import { computeCost } from '../../src/core/usage/cost';
-import type { Usage } from '../../src/core/types';
+import { emptyUsage, type Usage } from '../../src/core/types';
 
 afterEach(() => mock.timers.reset());
 
@@ -19,14 +19,7 @@ function at(iso: string): Date {
   return now;
 }
 
-const usage = (u: Partial<Usage>): Usage => ({
-  inputTokens: 0,
-  cachedInputTokens: 0,
-  cacheWriteTokens: 0,
-  outputTokens: 0,
-  reasoningTokens: 0,
-  ...u,
-});
+const usage = (u: Partial<Usage>): Usage => ({ ...emptyUsage(), ...u });
 
 test('costs from catalog prices equal genai-prices’ own calcPrice for the same usage', () => {
   const now = at('2026-11-23T12:00:00Z');

@@ -2,16 +2,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { computeCost } from '../../src/core/usage/cost';
 import type { ModelPrice } from '../../src/core/catalog/types';
-import type { CostBreakdown, Usage } from '../../src/core/types';
+import { emptyUsage, type CostBreakdown, type Usage } from '../../src/core/types';
 
-const usage = (u: Partial<Usage>): Usage => ({
-  inputTokens: 0,
-  cachedInputTokens: 0,
-  cacheWriteTokens: 0,
-  outputTokens: 0,
-  reasoningTokens: 0,
-  ...u,
-});
+const usage = (u: Partial<Usage>): Usage => ({ ...emptyUsage(), ...u });
 
 /** Sums of a few float products: equal to well below a millionth of a cent. */
 function assertCost(actual: CostBreakdown, expected: Partial<CostBreakdown>): void {
