@@ -6,6 +6,7 @@ import { BUILTIN_PROVIDERS } from '../../src/core/providers/registry';
 import type { ProviderAdapter, ProviderDefinition, ResolvedCall } from '../../src/core/providers/types';
 import type { ChatRequest, ProviderStreamEvent } from '../../src/core/types';
 import { startFakeUpstream, type FakeUpstream } from '../fakes/upstream';
+import { collect } from '../support/collect';
 
 const JPEG_DATA = '/9j/4AAQSkZJRgABAQAAAQABAAD/2wBDAAgGBgcGBQgHBwcJCQgKDBQNDAsLDBkSEw8UHRofHh0aHBwgJC4nICIsIxwcKDcpLDAxNDQ0Hyc5PTgyPC4zNDL/';
 const ANTHROPIC = BUILTIN_PROVIDERS.find((p) => p.id === 'anthropic')!;
@@ -30,12 +31,6 @@ function callFor(request: Partial<ChatRequest>, provider: ProviderDefinition = A
     request: { model: 'anthropic/claude-test', messages: [{ role: 'user', content: 'hi' }], ...request },
     ...extra,
   };
-}
-
-async function collect(events: AsyncIterable<ProviderStreamEvent>): Promise<ProviderStreamEvent[]> {
-  const all: ProviderStreamEvent[] = [];
-  for await (const event of events) all.push(event);
-  return all;
 }
 
 const lastRequest = () => fake.requests.at(-1)!;
