@@ -78,7 +78,7 @@ export function activate(context: vscode.ExtensionContext): SwitchboardApi {
     }),
     ...registerCommands(services),
     registerChatProvider(services),
-    registerPlayground(context, { gateway, settings, requests }),
+    registerPlayground(context, { gateway, settings, requests, localGatewayUrl: () => localGateway.url }),
     registerRequestLog(context, { gateway }),
     localGateway,
     vscode.commands.registerCommand('switchboard.startGateway', (args?: StartGatewayArgs) => localGateway.start(args)),

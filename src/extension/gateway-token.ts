@@ -1,13 +1,51 @@
-import type { GatewayToken } from '../server/token';
+import * as vscode from 'vscode';
+import { errorMessage } from '../core/errors';
+import type { SyncedGatewayToken } from '../server/token';
+
+/** The SecretStorage entry that holds the editor's copy of the local gateway's token. */
+export const GATEWAY_TOKEN_SECRET = 'switchboard.gatewayToken';
 
 /**
- * The bearer token clients of the local gateway send: the one `switchboard serve` uses too
- * (SWITCHBOARD_GATEWAY_TOKEN, else a file in the CLI's data folder, made on first use), so a client set up once
- * works with both. Loaded lazily: nothing of the server is needed until the token is.
+ * The bearer token clients of the local gateway send: SWITCHBOARD_GATEWAY_TOKEN when set, else the token kept both
+ * in the CLI's data folder (which `switchboard serve` reads) and in the editor's SecretStorage, synced on each use
+ * (see `syncGatewayToken`: the file wins on conflict). A problem with either copy is shown as a warning; the token
+ * is still returned whenever one copy works. Loaded lazily: nothing of the server is needed until the token is.
  */
-export async function localGatewayToken(env: Record<string, string | undefined> = process.env): Promise<GatewayToken> {
-  const { resolveGatewayToken } = await import('../server/token.js');
-  return resolveGatewayToken(env);
+export async function localGatewayToken(
+  secrets: Pick<vscode.SecretStorage, 'get' | 'store'>,
+  env: Record<string, string | undefined> = process.env,
+): Promise<SyncedGatewayToken> {
+  const { syncGatewayToken } = await import('../server/token.js');
+  let stored: string | undefined;
+  try {
+    stored = await secrets.get(GATEWAY_TOKEN_SECRET);
+  } catch (err) {
+    warn(`could not read the gateway token from VS Code's secret storage (${errorMessage(err)}); using the token file only.`);
+  }
+  const synced = syncGatewayToken(env, stored);
+  if (synced.fileError) {
+    warn(
+      `could not keep the gateway token in ${synced.path} (${synced.fileError}). The editor's gateway uses the copy in ` +
+        `VS Code's secret storage, but \`switchboard serve\` will not share it: make that folder writable by you, or set ` +
+        `SWITCHBOARD_DATA_DIR (or SWITCHBOARD_GATEWAY_TOKEN) to the same value for the editor and the CLI.`,
+    );
+  }
+  if (synced.storeInSecrets !== undefined) {
+    try {
+      await secrets.store(GATEWAY_TOKEN_SECRET, synced.storeInSecrets);
+    } catch (err) {
+      if (synced.source === 'secret-storage') {
+        const reason = `${synced.path} (${synced.fileError}) nor in VS Code's secret storage (${errorMessage(err)})`;
+        throw new Error(`the gateway token could be kept neither in ${reason}.`, { cause: err });
+      }
+      warn(`could not store the gateway token in VS Code's secret storage (${errorMessage(err)}); it stays in ${synced.path}.`);
+    }
+  }
+  return synced;
+}
+
+function warn(message: string): void {
+  void vscode.window.showWarningMessage(`Switchboard: ${message}`);
 }
 
 /** Enough of a token to recognize it, not to use it. */

@@ -19,6 +19,11 @@ export class LocalGateway implements vscode.Disposable {
 
   constructor(private readonly services: Services) {}
 
+  /** The running gateway's base URL (e.g. `http://127.0.0.1:4141`, without `/v1`); undefined when it is not running. */
+  get url(): string | undefined {
+    return this.server?.url;
+  }
+
   async start(args: StartGatewayArgs = {}): Promise<{ url: string } | undefined> {
     if (this.server) {
       if (!args.quiet) void this.offerStop(this.server.url);
@@ -44,7 +49,7 @@ export class LocalGateway implements vscode.Disposable {
     const settings = this.services.settings.current;
     const [gateway, token, { startServer }] = await Promise.all([
       this.services.gateway.get(),
-      localGatewayToken(),
+      localGatewayToken(this.services.context.secrets),
       import('../server/server.js'),
     ]);
     this.server = await startServer({ gateway, token: token.token, host: settings['gateway.host'], port: settings['gateway.port'] });

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { errorMessage } from '../core/errors';
 import { defaultDataDir } from '../core/log/store';
 
 export const TOKEN_ENV_VAR = 'SWITCHBOARD_GATEWAY_TOKEN';
@@ -22,20 +23,67 @@ export function resolveGatewayToken(env: Record<string, string | undefined>, dir
   const fromEnv = env[TOKEN_ENV_VAR]?.trim();
   if (fromEnv) return { token: fromEnv, source: 'env' };
   const path = join(dir, TOKEN_FILE_NAME);
-  const existing = readToken(path);
-  if (existing) return { token: existing, source: 'file', path };
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
-  const token = `sb-${randomBytes(32).toString('base64url')}`;
+  return { token: readToken(path) ?? createTokenFile(dir, path, newToken()), source: 'file', path };
+}
+
+/** The token as the extension resolves it: the file's, or the copy the editor keeps in its SecretStorage. */
+export interface SyncedGatewayToken {
+  token: string;
+  /**
+   * `env`: SWITCHBOARD_GATEWAY_TOKEN (neither copy is read or written); `file`: the data-folder file, which now
+   * holds it; `secret-storage`: only the editor's copy, because the file could not be read or written.
+   */
+  source: 'env' | 'file' | 'secret-storage';
+  /** The token file (unless the token came from the environment). */
+  path?: string;
+  /** What SecretStorage must be set to, when it holds another value or none. */
+  storeInSecrets?: string;
+  /** Why the file could not be read or written, when `source` is `secret-storage`. */
+  fileError?: string;
+}
+
+/**
+ * Keeps the data-folder token file and the editor's SecretStorage copy (`stored`) the same, so a client set up
+ * once works with `switchboard serve` and the editor's gateway:
+ * - the file has a token: it wins (the CLI serves it), and SecretStorage is updated to it when it differs;
+ * - only SecretStorage has one (file deleted, new data folder): it is written back to the file;
+ * - neither: a new token goes to both.
+ * If the file can't be read or written, the SecretStorage token (or a new one kept there) still serves the editor's
+ * gateway and `fileError` says why. SWITCHBOARD_GATEWAY_TOKEN overrides both and is never stored.
+ */
+export function syncGatewayToken(
+  env: Record<string, string | undefined>,
+  stored: string | undefined,
+  dir = defaultDataDir(env),
+): SyncedGatewayToken {
+  const fromEnv = env[TOKEN_ENV_VAR]?.trim();
+  if (fromEnv) return { token: fromEnv, source: 'env' };
+  const path = join(dir, TOKEN_FILE_NAME);
+  const secret = stored?.trim() || undefined;
+  const update = (token: string) => (token === secret ? {} : { storeInSecrets: token });
   try {
-    // `wx`: if another process created the file meanwhile, keep theirs.
+    const token = readToken(path) ?? createTokenFile(dir, path, secret ?? newToken());
+    return { token, source: 'file', path, ...update(token) };
+  } catch (err) {
+    const token = secret ?? newToken();
+    return { token, source: 'secret-storage', path, ...update(token), fileError: errorMessage(err) };
+  }
+}
+
+const newToken = () => `sb-${randomBytes(32).toString('base64url')}`;
+
+/** Writes `token` to a new token file; if another process created the file meanwhile, returns theirs. */
+function createTokenFile(dir: string, path: string, token: string): string {
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  try {
     writeFileSync(path, token + '\n', { mode: 0o600, flag: 'wx' });
+    return token;
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
     const raced = readToken(path);
-    if (raced) return { token: raced, source: 'file', path };
-    throw err;
+    if (raced) return raced;
+    throw new Error(`${path} exists but holds no token: delete it (a new token is made) or write one into it.`, { cause: err });
   }
-  return { token, source: 'file', path };
 }
 
 function readToken(path: string): string | undefined {

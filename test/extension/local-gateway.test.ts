@@ -1,5 +1,8 @@
 // "Switchboard: Start Local Gateway": the REST gateway served from the extension host, with the shared token.
 import * as assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { resolveGatewayToken } from '../../src/server/token';
 import { startFakeUpstream, type FakeUpstream } from '../fakes/upstream';
@@ -10,8 +13,13 @@ const KEY = 'sk-switchboard-local-gateway-test';
 describe('Switchboard local gateway', function () {
   this.timeout(30_000);
   let fake: FakeUpstream;
+  // The token file goes to a folder of the test's own, never the real data folder.
+  const dataDir = mkdtempSync(join(tmpdir(), 'switchboard-local-gateway-'));
+  const savedEnv = { SWITCHBOARD_DATA_DIR: process.env.SWITCHBOARD_DATA_DIR, SWITCHBOARD_GATEWAY_TOKEN: process.env.SWITCHBOARD_GATEWAY_TOKEN };
 
   before(async () => {
+    process.env.SWITCHBOARD_DATA_DIR = dataDir;
+    delete process.env.SWITCHBOARD_GATEWAY_TOKEN;
     fake = await startFakeUpstream({ expectedKey: KEY });
     await setSetting('providers', { openai: { baseURL: `${fake.url}/v1` } });
     await setSetting('gateway.port', 0);
@@ -24,6 +32,11 @@ describe('Switchboard local gateway', function () {
     await vscode.commands.executeCommand('switchboard.clearApiKey', { provider: 'openai' });
     await restoreSettings();
     await fake.close();
+    for (const [key, value] of Object.entries(savedEnv)) {
+      if (value === undefined) delete process.env[key];
+      else process.env[key] = value;
+    }
+    rmSync(dataDir, { recursive: true, force: true });
   });
 
   it('serves the OpenAI route on loopback with the shared token, refuses a request without it, and is not started twice', async () => {
@@ -32,7 +45,9 @@ describe('Switchboard local gateway', function () {
     const again = await vscode.commands.executeCommand<{ url: string }>('switchboard.startGateway', { quiet: true });
     assert.equal(again.url, started.url);
 
-    const { token } = resolveGatewayToken(process.env);
+    // The token the gateway serves is the one in the data folder, which it synced on start.
+    const { token, path } = resolveGatewayToken(process.env);
+    assert.equal(path, join(dataDir, 'gateway-token'));
     const refused = await fetch(`${started.url}/v1/models`);
     assert.equal(refused.status, 401);
 

@@ -35,7 +35,7 @@ export const commandHandlers = (services: Services): Record<string, (arg: unknow
   'switchboard.clearApiKey': (arg) => clearApiKey(services, argsOf<KeyArgs>(arg)),
   'switchboard.showCostSummary': () => showCostSummary(services),
   'switchboard.resetSessionCost': () => resetSessionCost(services),
-  'switchboard.showGatewayToken': () => showGatewayToken(),
+  'switchboard.showGatewayToken': () => showGatewayToken(services),
 });
 
 export function registerCommands(services: Services): vscode.Disposable[] {

@@ -40,10 +40,11 @@ export function resetSessionCost(services: Services): void {
  * Switchboard: Show Gateway Token: the local gateway's token, masked, with a button that copies it.
  * Returns where the token comes from and its masked form, never the token.
  */
-export async function showGatewayToken(): Promise<{ source: 'env' | 'file'; masked: string }> {
-  const { token, source, path } = await localGatewayToken();
+export async function showGatewayToken(services: Services): Promise<{ source: 'env' | 'file' | 'secret-storage'; masked: string }> {
+  const { token, source, path } = await localGatewayToken(services.context.secrets);
   const masked = maskToken(token);
-  const origin = source === 'env' ? 'from SWITCHBOARD_GATEWAY_TOKEN' : `stored in ${path}`;
+  const origin =
+    source === 'env' ? 'from SWITCHBOARD_GATEWAY_TOKEN' : source === 'file' ? `stored in ${path} and VS Code's secret storage` : "kept in VS Code's secret storage only";
   void vscode.window
     .showInformationMessage(
       `Switchboard: the local gateway's token is ${masked} (${origin}). Clients send it as "Authorization: Bearer <token>".`,

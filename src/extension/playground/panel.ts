@@ -20,6 +20,8 @@ export interface PlaygroundDeps {
   requests?: {
     stream(gateway: Gateway, input: ChatRequestInput, token?: vscode.CancellationToken): AsyncIterable<GatewayStreamEvent>;
   };
+  /** The running local gateway's base URL, which "Copy as code" prefers to the configured host and port. */
+  localGatewayUrl?(): string | undefined;
 }
 
 /** The webview may load only the bundled app. */
@@ -64,7 +66,7 @@ export class PlaygroundPanel implements vscode.Disposable {
         estimate: async (request) => (await deps.gateway.get()).estimateCost(request),
         copy: async (text) => vscode.env.clipboard.writeText(text),
         saveFile: (name, content, format) => this.saveFile(name, content, format),
-        gatewayBaseUrl: () => gatewayBaseUrl(deps.settings.current),
+        gatewayBaseUrl: () => deps.localGatewayUrl?.() ?? gatewayBaseUrl(deps.settings.current),
         warn: (message) => console.warn(message),
       },
       new PlaygroundHistory(context.workspaceState),
