@@ -24,6 +24,7 @@ import {
   type ProviderStreamEvent,
 } from './types';
 import { computeCost } from './usage/cost';
+import { withFields } from './objects';
 import { Accounting, type AccountingWarningListener, type CostEstimate } from './accounting/accounting';
 import type { BudgetState } from './accounting/budget-state';
 import { replayEvents } from './accounting/cache-hit';
@@ -178,7 +179,7 @@ export class Gateway {
   /** A non-streaming call upstream. */
   async complete(input: ChatRequestInput, options: CallOptions = {}): Promise<GatewayResult> {
     let failure: GatewayStreamEvent | undefined;
-    for await (const event of this.run({ ...input, stream: false }, options)) {
+    for await (const event of this.run(input, false, options)) {
       if (event.type === 'done') return event.result;
       if (event.type === 'error') failure = event;
     }
@@ -187,10 +188,10 @@ export class Gateway {
 
   /** A streaming call. The iterable ends with exactly one `done` or `error` event and never throws. */
   stream(input: ChatRequestInput, options: CallOptions = {}): AsyncIterable<GatewayStreamEvent> {
-    return this.run({ ...input, stream: true }, options);
+    return this.run(input, true, options);
   }
 
-  private async *run(input: ChatRequestInput, options: CallOptions): AsyncGenerator<GatewayStreamEvent> {
+  private async *run(input: ChatRequestInput, streaming: boolean, options: CallOptions): AsyncGenerator<GatewayStreamEvent> {
     const started = performance.now();
     const attempts: AttemptRecord[] = [];
     let partialText = '';
@@ -200,6 +201,7 @@ export class Gateway {
     try {
       if (options.signal?.aborted) throw new CancelledError();
       request = this.normalize(input);
+      request.stream = streaming;
       const requested = this.catalog.resolve(request.model);
       ticket = this.accounting.begin(request, requested, started, options);
       const hit = ticket.cacheHit();
@@ -214,7 +216,6 @@ export class Gateway {
       if (ticket.budgeted) await ticket.checkBudget();
       const candidates = this.candidatesFor(requested);
       let ttftMs: number | undefined;
-      const streaming = request.stream === true;
       // Routing aborts its attempts itself when this loop stops reading it, so only the caller's signal is passed.
       const routed = routeStream(candidates, (candidate, signal) => this.startAttempt(candidate, request!, signal), options.signal, {
         settings: this.settings,
@@ -243,8 +244,7 @@ export class Gateway {
             const latencyMs = performance.now() - started;
             const { entry, provider } = event.candidate;
             const cost = computeCost(event.result.usage, entry.price, entry.priceSource === 'local' ? 'catalog' : entry.priceSource);
-            const result: GatewayResult = {
-              ...event.result,
+            const result: GatewayResult = withFields(event.result, {
               requestedModel: requested.id,
               model: entry.id,
               provider: provider.id,
@@ -253,7 +253,7 @@ export class Gateway {
               ttftMs: streaming ? ttftMs ?? latencyMs : latencyMs,
               attempts,
               cacheHit: false,
-            };
+            });
             this.emit({ request, result, attempts });
             ticket.finish(result);
             settled = true;
@@ -293,7 +293,7 @@ export class Gateway {
       baseURL,
       apiKey,
       headers,
-      request: request.maxTokens === undefined && provider.family === 'anthropic' ? { ...request, maxTokens: entry.maxOutput } : request,
+      request: request.maxTokens === undefined && provider.family === 'anthropic' ? withFields(request, { maxTokens: entry.maxOutput }) : request,
     };
   }
 

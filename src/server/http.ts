@@ -1,4 +1,5 @@
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import { withFields } from '../core/objects';
 import { HttpError } from './errors';
 
 /**
@@ -43,7 +44,7 @@ export function readJsonBody(req: IncomingMessage, limit: number): Promise<unkno
 
 export function sendJson(res: ServerResponse, status: number, body: unknown, headers: OutgoingHttpHeaders = {}): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { ...headers, 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+  res.writeHead(status, withFields(headers, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) }));
   res.end(text);
 }
 

@@ -77,6 +77,7 @@ export class Accounting implements TicketHost {
   private telemetry: { exporter: OtlpExporter; signature: string } | undefined;
   /** Records are built and written one at a time, in the order their requests ended. */
   private queue: Promise<void> = Promise.resolve();
+  private pending: { ended: EndedRequest; settings: Settings }[] = [];
   private readonly listeners = new Set<AccountingWarningListener>();
   private readonly redaction: RedactionSource;
   /** Budget warnings already given, by period and day or month, so each is shown once. */
@@ -162,11 +163,24 @@ export class Accounting implements TicketHost {
 
   record(ended: EndedRequest): void {
     // The settings in force when the request ended decide its record, even if they change before it is written.
-    const settings = this.currentSettings;
+    this.pending.push({ ended, settings: this.currentSettings });
+    if (this.pending.length > 1) return;
+    // One turn of the event loop later, every request that ended meanwhile is written in one batch, in order.
     this.queue = this.queue
       .then(() => new Promise<void>((resolve) => setImmediate(resolve)))
-      .then(() => this.write(ended, settings))
-      .catch((err: unknown) => this.warn({ source: 'log', message: `A request was not recorded: ${errorMessage(err)}` }));
+      .then(() => this.writePending());
+  }
+
+  private async writePending(): Promise<void> {
+    const batch = this.pending;
+    this.pending = [];
+    for (const { ended, settings } of batch) {
+      try {
+        await this.write(ended, settings);
+      } catch (err) {
+        this.warn({ source: 'log', message: `A request was not recorded: ${errorMessage(err)}` });
+      }
+    }
   }
 
   private async write(ended: EndedRequest, settings: Settings): Promise<void> {

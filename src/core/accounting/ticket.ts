@@ -88,14 +88,14 @@ export class RequestTicket {
       priceAttempts(result.attempts, this.host.catalog);
       if (this.key !== undefined) this.host.store(this.key, result);
     }
-    this.host.record({ ...this.common(), result, attempts: result.attempts, partialText: '', latencyMs: result.latencyMs });
+    this.host.record(Object.assign(this.common(), { result, attempts: result.attempts, partialText: '', latencyMs: result.latencyMs }));
   }
 
   /** The request failed or was cancelled after it was admitted. */
   fail(error: Error, attempts: readonly AttemptRecord[], partialText: string): void {
     if (this.ended) return;
     this.ended = true;
-    this.host.record({ ...this.common(), error, attempts: [...attempts], partialText, latencyMs: performance.now() - this.started });
+    this.host.record(Object.assign(this.common(), { error, attempts: [...attempts], partialText, latencyMs: performance.now() - this.started }));
   }
 
   /** The caller stopped reading before the end (a `break` out of the stream): counted as cancelled. */
@@ -103,9 +103,12 @@ export class RequestTicket {
     if (this.ended) return;
     this.ended = true;
     const error = new CancelledError('The caller stopped reading the stream.');
-    this.host.record({ ...this.common(), error, attempts: [...attempts], partialText, latencyMs: performance.now() - this.started, abandoned: true });
+    this.host.record(
+      Object.assign(this.common(), { error, attempts: [...attempts], partialText, latencyMs: performance.now() - this.started, abandoned: true }),
+    );
   }
 
+  /** A fresh object, which the callers extend in place (see `withFields` for why not with a spread). */
   private common(): Pick<EndedRequest, 'id' | 'startedAt' | 'request' | 'requested'> {
     return { id: randomUUID(), startedAt: this.startedAt, request: this.request, requested: this.requested };
   }

@@ -4,6 +4,7 @@ import type { CallOptions } from '../../types';
 import { ClientCache, NO_KEY, SDK_TIMEOUT_MS } from '../client-cache';
 import { toGatewayError, type UpstreamFailure } from '../errors';
 import { classifySdkError, fallbackMessage } from '../sdk-errors';
+import { withFields } from '../../objects';
 import { runStream } from '../stream-runner';
 import type { ProviderAdapter, ResolvedCall } from '../types';
 import { toMessageParams } from './request';
@@ -17,7 +18,7 @@ export const anthropicAdapter: ProviderAdapter = {
     let requestId: string | undefined;
     try {
       const { data, response } = await clientFor(call)
-        .messages.create({ ...params, stream: false }, { signal: options.signal })
+        .messages.create(withFields(params, { stream: false as const }), { signal: options.signal })
         .withResponse();
       requestId = response.headers.get('request-id') ?? undefined;
       const result = fromMessage(data, requestId);
@@ -34,7 +35,7 @@ export const anthropicAdapter: ProviderAdapter = {
       options.signal,
       async () => {
         const { data, response } = await clientFor(call)
-          .messages.create({ ...toMessageParams(call), stream: true }, { signal: options.signal })
+          .messages.create(withFields(toMessageParams(call), { stream: true as const }), { signal: options.signal })
           .withResponse();
         return { chunks: data, requestId: response.headers.get('request-id') ?? undefined };
       },

@@ -4,6 +4,7 @@ import type { CallOptions } from '../../types';
 import { ClientCache, NO_KEY, SDK_TIMEOUT_MS, type ClientKey } from '../client-cache';
 import { toGatewayError, type UpstreamFailure } from '../errors';
 import { classifySdkError, fallbackMessage } from '../sdk-errors';
+import { withFields } from '../../objects';
 import { runStream } from '../stream-runner';
 import type { ProviderAdapter, ResolvedCall } from '../types';
 import { toChatCompletionParams } from './request';
@@ -17,7 +18,7 @@ export const openaiAdapter: ProviderAdapter = {
     let requestId: string | undefined;
     try {
       // The SDK puts the x-request-id header on the parsed body; `.withResponse()` would cost extra promise hops.
-      const data = await clientFor(call).chat.completions.create({ ...params, stream: false }, { signal: options.signal });
+      const data = await clientFor(call).chat.completions.create(withFields(params, { stream: false as const }), { signal: options.signal });
       requestId = (data as { _request_id?: string | null })._request_id ?? undefined;
       const result = fromChatCompletion(data, requestId);
       if (result) return result;
@@ -35,11 +36,10 @@ export const openaiAdapter: ProviderAdapter = {
       async () => {
         const { data, response } = await clientFor(call)
           .chat.completions.create(
-            {
-              ...toChatCompletionParams(call),
-              stream: true,
+            withFields(toChatCompletionParams(call), {
+              stream: true as const,
               ...(!quirks.noStreamOptions && { stream_options: { include_usage: true } }),
-            },
+            }),
             { signal: options.signal },
           )
           .withResponse();
