@@ -213,49 +213,45 @@ export async function* routeStream(
       const { candidate } = winner;
       breaker.recordSuccess(candidate.provider.id);
       options.latency?.observe(candidate.entry.id, performance.now() - winner.started);
-      yield* deliver(winner, outcome.event);
-      return;
+
+      // Delivery, inline rather than a nested generator, which would cost every event one more promise hop. A
+      // failure from here on breaks the stream and keeps the partial text.
+      for (const held of winner.held) yield held as RoutedEvent;
+      let partialText = '';
+      let event: ProviderStreamEvent = outcome.event;
+      for (;;) {
+        if (event.type === 'done') {
+          winner.usage = event.result.usage;
+          stop(winner, false);
+          yield { type: 'attempt', attempt: record(winner, 'ok') };
+          yield { type: 'done', result: event.result, candidate };
+          return;
+        }
+        if (event.type === 'text') partialText += event.delta;
+        if (event.type === 'usage') winner.usage = event.usage;
+        yield event;
+        let failure: unknown;
+        try {
+          const next = await winner.next();
+          if (!next.done) {
+            event = next.value;
+            continue;
+          }
+          failure = unfinishedStreamError(candidate);
+        } catch (err) {
+          failure = err;
+        }
+        if (signal?.aborted) {
+          for (const entry of cancelAll()) yield { type: 'attempt', attempt: entry };
+          throw new CancelledError();
+        }
+        stop(winner, false);
+        if (isRetryable(failure)) breaker.recordFailure(candidate.provider.id, breakerSettings);
+        yield { type: 'attempt', attempt: record(winner, 'error', failure) };
+        throw streamBrokenError(candidate, failure, partialText);
+      }
     }
   } finally {
     for (const attempt of [...running]) stop(attempt, true);
-  }
-
-  /** Streams the committed attempt to its end; a failure now breaks the stream and keeps the partial text. */
-  async function* deliver(winner: Attempt<Slot>, first: ProviderStreamEvent): AsyncGenerator<RoutedEvent> {
-    const { candidate } = winner;
-    for (const held of winner.held) yield held as RoutedEvent;
-    let partialText = '';
-    let event = first;
-    for (;;) {
-      if (event.type === 'done') {
-        winner.usage = event.result.usage;
-        stop(winner, false);
-        yield { type: 'attempt', attempt: record(winner, 'ok') };
-        yield { type: 'done', result: event.result, candidate };
-        return;
-      }
-      if (event.type === 'text') partialText += event.delta;
-      if (event.type === 'usage') winner.usage = event.usage;
-      yield event;
-      let failure: unknown;
-      try {
-        const next = await winner.next();
-        if (!next.done) {
-          event = next.value;
-          continue;
-        }
-        failure = unfinishedStreamError(candidate);
-      } catch (err) {
-        failure = err;
-      }
-      if (signal?.aborted) {
-        for (const entry of cancelAll()) yield { type: 'attempt', attempt: entry };
-        throw new CancelledError();
-      }
-      stop(winner, false);
-      if (isRetryable(failure)) breaker.recordFailure(candidate.provider.id, breakerSettings);
-      yield { type: 'attempt', attempt: record(winner, 'error', failure) };
-      throw streamBrokenError(candidate, failure, partialText);
-    }
   }
 }
