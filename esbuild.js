@@ -25,20 +25,33 @@ const builds = [
     banner: { js: '#!/usr/bin/env node' },
   },
   {
-    // The playground webview: one script and, from its CSS import, dist/media/playground.css. No eval, no
-    // dynamic imports: it runs under a CSP that allows only these two files.
-    entryPoints: ['media/playground/main.ts'],
-    outfile: 'dist/media/playground.js',
+    // The playground webview: the entry module dist/media/playground.js, its chunks (Markdown, highlighting and
+    // sanitizing load with the first answer), and, from its CSS import, dist/media/playground.css, which the
+    // host writes into the page. No eval. Always minified: it is fetched and parsed while the panel opens.
+    entryPoints: { playground: 'media/playground/main.ts' },
+    outdir: 'dist/media',
+    chunkNames: 'chunk-[hash]',
     platform: 'browser',
-    format: 'iife',
+    format: 'esm',
+    splitting: true,
+    minify: true,
     target: ['chrome120'],
   },
 ];
 
+/** Chunks of an earlier webview build would otherwise ship in the .vsix beside the new ones. */
+function removeOldChunks() {
+  const fs = require('fs');
+  const dir = 'dist/media';
+  if (!fs.existsSync(dir)) return;
+  for (const file of fs.readdirSync(dir)) if (file.startsWith('chunk-')) fs.rmSync(`${dir}/${file}`);
+}
+
 async function main() {
+  removeOldChunks();
   const common = { bundle: true, sourcemap: !production, minify: production, logLevel: 'warning', legalComments: 'none' };
   const contexts = await Promise.all(
-    builds.filter((b) => require('fs').existsSync(b.entryPoints[0])).map((b) => esbuild.context({ ...common, ...b })),
+    builds.filter((b) => Object.values(b.entryPoints).every((p) => require('fs').existsSync(p))).map((b) => esbuild.context({ ...common, ...b })),
   );
   if (watch) {
     await Promise.all(contexts.map((c) => c.watch()));

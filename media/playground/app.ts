@@ -79,11 +79,11 @@ export class App {
       onOpen: (id) => send(this.api, { type: 'openConversation', id }),
       onDelete: (id) => send(this.api, { type: 'deleteConversation', id }),
     });
-    this.composer = new Composer(this.state.draft, {
-      onSend: () => this.send(),
-      onStop: () => this.stop(),
-      onDraftChange: (draft) => this.draftChanged(draft),
-    });
+    this.composer = new Composer(
+      this.state.draft,
+      { onSend: () => this.send(), onStop: () => this.stop(), onDraftChange: (draft) => this.draftChanged(draft) },
+      root.querySelector<HTMLFormElement>('form.composer'),
+    );
     this.settingsToggle = h('button', { type: 'button', class: 'secondary', 'aria-controls': settingsId, 'aria-expanded': 'false', onclick: () => this.toggleSettings() }, 'Settings');
     this.historyToggle = h('button', { type: 'button', class: 'secondary', 'aria-controls': historyId, 'aria-expanded': 'false', onclick: () => this.toggleHistory() }, 'History');
     this.addModelButton = h('button', { type: 'button', class: 'secondary add-model', onclick: () => this.addColumn() }, 'Add model to compare');
@@ -120,22 +120,23 @@ export class App {
         ),
       ),
     );
-    this.root.replaceChildren(
+    // The page's composer stays where it is, so it keeps its focus and caret: the rest goes around it.
+    const composer = this.composer.element;
+    if (composer.parentNode !== this.root) this.root.replaceChildren(composer);
+    composer.before(
       toolbar,
       this.notice,
       this.settings.element,
       h('div', { class: 'main' }, this.historyView.element, h('main', { class: 'columns-scroller', 'aria-label': 'Answers' }, this.columnsEl)),
-      this.composer.element,
-      this.announcer,
-      this.snippetDialog,
     );
+    composer.after(this.announcer, this.snippetDialog);
     if (this.state.settingsOpen) this.toggleSettings(true);
     document.addEventListener('keydown', (e) => this.onKey(e));
     window.addEventListener('message', (e: MessageEvent<HostMessage>) => this.onHostMessage(e.data));
 
     this.renderColumns();
     this.root.removeAttribute('aria-busy');
-    this.composer.focus();
+    if (document.activeElement !== this.composer.textarea) this.composer.focus();
     send(this.api, { type: 'ready' });
   }
 

@@ -1,4 +1,4 @@
-import type { Column, Conversation, ModelInfo, Reply } from '../../src/shared/playground-protocol';
+import type { Column, Conversation, ModelInfo, Reply, Turn } from '../../src/shared/playground-protocol';
 import { h } from './dom';
 import { ModelPicker } from './model-picker';
 import type { ReplyView } from './reply-view';
@@ -24,6 +24,8 @@ export class ColumnView {
   private readonly removeButton: HTMLButtonElement;
   private readonly heading: HTMLElement;
   private pinned = true;
+  /** Each turn's element, by turn and run: kept across renders. */
+  private turnElements = new Map<string, HTMLElement>();
 
   constructor(
     readonly column: Column,
@@ -68,28 +70,44 @@ export class ColumnView {
     this.updateControls(conversation, index, busy);
     const column = conversation.columns[index];
     if (!conversation.turns.length) {
+      this.turnElements.clear();
       this.transcript.replaceChildren(
         h('p', { class: 'empty-state' }, 'Send a prompt to start. Add models to compare their answers, speed and cost side by side.'),
       );
       return;
     }
-    this.transcript.replaceChildren(
-      ...conversation.turns.map((turn, i) => {
-        const reply = turn.replies[column.id];
-        return h(
-          'div',
-          { class: 'turn', 'data-turn': turn.id },
-          h(
-            'div',
-            { class: 'user-message', 'aria-label': `Prompt ${i + 1}` },
-            h('div', { class: 'user-text' }, turn.user.text),
-            turn.user.images.length
-              ? h('div', { class: 'user-images' }, ...turn.user.images.map((src, n) => h('img', { src, alt: `Image ${n + 1} of prompt ${i + 1}` })))
-              : undefined,
-          ),
-          reply ? this.handlers.replyView(reply).element : h('p', { class: 'no-reply' }, 'Not asked: this column was added later.'),
-        );
-      }),
+    const kept = new Map<string, HTMLElement>();
+    const wanted = conversation.turns.map((turn, i) => {
+      const reply = turn.replies[column.id];
+      const replyElement = reply ? this.handlers.replyView(reply).element : undefined;
+      const key = `${turn.id} ${reply?.runId ?? ''}`;
+      const cached = this.turnElements.get(key);
+      // A turn is kept while it still holds the reply's current view (reply views are made again after a reload).
+      const element = cached && (!replyElement || cached.contains(replyElement)) ? cached : this.turnElement(turn, i, replyElement);
+      kept.set(key, element);
+      return element;
+    });
+    this.turnElements = kept;
+    // Turns already on screen stay in place: taking a long answer out and back in would lay all of it out again.
+    const shown = this.transcript.children;
+    const samePrefix = shown.length <= wanted.length && wanted.slice(0, shown.length).every((el, i) => shown[i] === el);
+    if (samePrefix) this.transcript.append(...wanted.slice(shown.length));
+    else this.transcript.replaceChildren(...wanted);
+  }
+
+  private turnElement(turn: Turn, i: number, replyElement: HTMLElement | undefined): HTMLElement {
+    return h(
+      'div',
+      { class: 'turn', 'data-turn': turn.id },
+      h(
+        'div',
+        { class: 'user-message', 'aria-label': `Prompt ${i + 1}` },
+        h('div', { class: 'user-text' }, turn.user.text),
+        turn.user.images.length
+          ? h('div', { class: 'user-images' }, ...turn.user.images.map((src, n) => h('img', { src, alt: `Image ${n + 1} of prompt ${i + 1}` })))
+          : undefined,
+      ),
+      replyElement ?? h('p', { class: 'no-reply' }, 'Not asked: this column was added later.'),
     );
   }
 

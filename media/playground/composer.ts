@@ -1,4 +1,5 @@
 import { MAX_IMAGES_PER_MESSAGE } from '../../src/shared/playground-records';
+import { composerMarkup } from '../../src/shared/playground-composer-markup';
 import { h, uid } from './dom';
 
 export interface Draft {
@@ -21,7 +22,7 @@ const readAsDataUrl = (file: File) =>
 
 /** The prompt box: text, image attachments (picked or pasted), Send and Stop. */
 export class Composer {
-  readonly element: HTMLElement;
+  readonly element: HTMLFormElement;
   readonly textarea: HTMLTextAreaElement;
   private readonly attachments: HTMLElement;
   private readonly fileInput: HTMLInputElement;
@@ -32,19 +33,38 @@ export class Composer {
   private readonly estimate: HTMLElement;
   private images: string[] = [];
 
+  /**
+   * Adopts `shell`, the composer the host wrote into the page (see src/shared/playground-composer-markup.ts), keeping what was typed
+   * into it before the app started; without one, builds the same markup.
+   */
   constructor(
     draft: Draft,
     private readonly handlers: { onSend: () => void; onStop: () => void; onDraftChange: (draft: Draft) => void },
+    shell?: HTMLFormElement | null,
   ) {
-    const hintId = uid('composer-hint');
-    this.textarea = h('textarea', {
-      class: 'prompt-input',
-      rows: 3,
-      'aria-label': 'Prompt',
-      'aria-describedby': hintId,
-      placeholder: `Ask anything. ${SEND_SHORTCUT} sends, Esc stops.`,
-    });
-    this.textarea.value = draft.text;
+    this.element = shell ?? Composer.build();
+    const part = <T extends Element>(selector: string): T => {
+      const found = this.element.querySelector<T>(selector);
+      if (!found) throw new Error(`The composer has no ${selector}.`);
+      return found;
+    };
+    this.textarea = part('.prompt-input');
+    this.attachments = part('.attachments');
+    this.fileInput = part('.attach-input');
+    this.error = part('.composer-error');
+    this.warning = part('.composer-warning');
+    this.estimate = part('.composer-estimate');
+    this.sendButton = part('.send');
+    this.stopButton = part('.stop');
+    const hint = part('.hint');
+    hint.id = uid('composer-hint');
+    hint.textContent = `${SEND_SHORTCUT} to send · Esc to stop`;
+    this.textarea.setAttribute('aria-describedby', hint.id);
+    this.textarea.placeholder = `Ask anything. ${SEND_SHORTCUT} sends, Esc stops.`;
+    this.sendButton.title = `Send (${SEND_SHORTCUT})`;
+    // Text typed into the page's composer before the app started is newer than the saved draft.
+    if (!this.textarea.value) this.textarea.value = draft.text;
+
     this.textarea.addEventListener('input', () => this.changed());
     this.textarea.addEventListener('paste', (e) => {
       const files = [...(e.clipboardData?.files ?? [])].filter((f) => f.type.startsWith('image/'));
@@ -53,42 +73,24 @@ export class Composer {
         void this.attach(files);
       }
     });
-    this.fileInput = h('input', { type: 'file', accept: 'image/*', multiple: true, hidden: true, tabindex: -1, 'aria-hidden': 'true' });
     this.fileInput.addEventListener('change', () => {
       void this.attach([...(this.fileInput.files ?? [])]);
       this.fileInput.value = '';
     });
-    this.attachments = h('ul', { class: 'attachments', 'aria-label': 'Attached images' });
-    this.error = h('div', { class: 'composer-error', role: 'alert' });
-    this.warning = h('div', { class: 'composer-warning' });
-    this.estimate = h('div', { class: 'composer-estimate', role: 'status', 'aria-live': 'polite' });
-    this.sendButton = h('button', { type: 'submit', class: 'primary send', title: `Send (${SEND_SHORTCUT})` }, 'Send');
-    this.stopButton = h('button', { type: 'button', class: 'stop', title: 'Stop (Esc)', hidden: true, onclick: () => handlers.onStop() }, 'Stop');
-    const attachButton = h('button', { type: 'button', class: 'secondary attach', onclick: () => this.fileInput.click() }, 'Attach image…');
-    this.element = h(
-      'form',
-      { class: 'composer', 'aria-label': 'Compose a prompt' },
-      this.attachments,
-      this.textarea,
-      this.warning,
-      this.error,
-      this.estimate,
-      h(
-        'div',
-        { class: 'composer-actions' },
-        attachButton,
-        this.fileInput,
-        h('span', { class: 'hint', id: hintId }, `${SEND_SHORTCUT} to send · Esc to stop`),
-        this.stopButton,
-        this.sendButton,
-      ),
-    );
+    this.stopButton.addEventListener('click', () => handlers.onStop());
+    part('.attach').addEventListener('click', () => this.fileInput.click());
     this.element.addEventListener('submit', (e) => {
       e.preventDefault();
       handlers.onSend();
     });
     this.images = [...draft.images];
     this.renderAttachments();
+  }
+
+  private static build(): HTMLFormElement {
+    const template = h('template');
+    template.innerHTML = composerMarkup(SEND_SHORTCUT);
+    return template.content.firstElementChild as HTMLFormElement;
   }
 
   get draft(): Draft {

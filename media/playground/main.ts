@@ -1,11 +1,13 @@
 import './zod-config';
 import { App } from './app';
-import { prepareHighlighting } from './markdown';
+import { loadMarkdown } from './markdown-loader';
 import { acquireApi } from './vscode-api';
 import './playground.css';
 
 const root = document.getElementById('app');
 if (root) {
   new App(root, acquireApi());
-  prepareHighlighting();
+  performance.mark('playground:app-mounted');
+  // The renderer, then its grammars, while the panel waits for a prompt: one idle period each.
+  requestIdleCallback(() => void loadMarkdown().then((markdown) => markdown.prepareHighlighting()), { timeout: 1000 });
 }

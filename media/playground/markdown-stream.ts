@@ -1,98 +1,117 @@
 import type { Token } from 'marked';
-import { BlockSplitter } from './blocks';
+import type { BlockSplitter } from './blocks';
 import { h } from './dom';
-import { renderDraft, renderFinished } from './markdown';
+import { loadMarkdown, markdownNow } from './markdown-loader';
 
 /** Rendering per frame stops after this long; the rest waits for the next frame. */
 const FRAME_BUDGET_MS = 8;
 /** Blocks rendered (and sanitized) together. */
 const BLOCKS_PER_RENDER = 6;
+/** Text handed to the block splitter per step: lexing is linear, so a step stays well inside a frame. */
+const SPLIT_SLICE_CHARS = 8_000;
 
 /**
  * An answer's Markdown, rendered while it streams. Text gathers until the next animation frame; then the blocks
  * that finished are rendered once and appended, and only the open block is rendered again. Finished blocks are
  * rendered within a time budget per frame, so a burst (a fast model, a restored answer) is spread over frames
- * instead of freezing one: a 20,000-token answer costs per frame about what its last block costs.
+ * instead of freezing one: a 20,000-token answer costs per frame about what its last block costs. The renderer
+ * is a chunk of its own: text that arrives before it has loaded waits for it.
  */
 export class MarkdownStream {
   readonly element = h('div', { class: 'markdown' });
   private readonly finished = h('div', { class: 'markdown-finished' });
   private readonly tail = h('div', { class: 'markdown-tail' });
-  private splitter = new BlockSplitter();
-  private pending = '';
+  private splitter: BlockSplitter | undefined;
+  /** All text so far, and how much of it the splitter has. */
+  private received = '';
+  private fed = 0;
   /** Finished blocks not yet rendered. */
   private queue: Token[] = [];
   private open: Token[] = [];
+  /** The stream ended; `split` once the splitter has handed out its last blocks. */
   private ended = false;
+  private split = false;
   private frame = 0;
+  private disposed = false;
 
   constructor(private readonly onRendered: () => void = () => {}) {
     this.element.append(this.finished, this.tail);
   }
 
   get text(): string {
-    return this.splitter.source + this.pending;
+    return this.received;
   }
 
   append(delta: string): void {
     if (!delta || this.ended) return;
-    this.pending += delta;
+    this.received += delta;
     this.schedule();
   }
 
   /** The stream ended: what is left is rendered as finished (highlighted). A different `text` replaces it all. */
   finish(text?: string): void {
-    if (text !== undefined && text !== this.text) {
+    if (text !== undefined && text !== this.received) {
       this.show(text);
       return;
     }
-    this.splitter.append(this.pending);
-    this.pending = '';
-    this.queue.push(...this.splitter.finish());
-    this.open = [];
     this.ended = true;
     this.schedule();
   }
 
   /** Shows a whole text (a restored or reconciled answer). */
   show(text: string): void {
-    this.splitter = new BlockSplitter();
-    this.splitter.append(text);
-    this.pending = '';
-    this.queue = [...this.splitter.finish()];
+    this.splitter = undefined;
+    this.received = text;
+    this.fed = 0;
+    this.queue = [];
     this.open = [];
     this.ended = true;
+    this.split = false;
     this.finished.replaceChildren();
     this.tail.replaceChildren();
     this.schedule();
   }
 
   dispose(): void {
+    this.disposed = true;
     if (this.frame) cancelAnimationFrame(this.frame);
     this.frame = 0;
   }
 
   private schedule(): void {
-    this.frame ||= requestAnimationFrame(() => this.render());
+    if (!this.disposed) this.frame ||= requestAnimationFrame(() => this.render());
   }
 
   private render(): void {
     this.frame = 0;
+    const markdown = markdownNow();
+    if (!markdown) {
+      void loadMarkdown().then(() => this.schedule());
+      return;
+    }
     const started = performance.now();
-    if (this.pending) {
-      this.splitter.append(this.pending);
-      this.pending = '';
+    this.splitter ??= new markdown.BlockSplitter();
+    // A whole answer at once (restored, or replaced at its end) is split a slice per step, within the budget.
+    while (this.fed < this.received.length && performance.now() - started < FRAME_BUDGET_MS) {
+      const end = Math.min(this.received.length, this.fed + SPLIT_SLICE_CHARS);
+      this.splitter.append(this.received.slice(this.fed, end));
+      this.fed = end;
       const { finished, tail } = this.splitter.update();
       this.queue.push(...finished);
       this.open = tail;
     }
+    if (this.ended && !this.split && this.fed === this.received.length) {
+      this.split = true;
+      this.queue.push(...this.splitter.finish());
+      this.open = [];
+    }
     while (this.queue.length && performance.now() - started < FRAME_BUDGET_MS) {
-      this.finished.append(renderFinished(this.queue.splice(0, BLOCKS_PER_RENDER)));
+      this.finished.append(markdown.renderFinished(this.queue.splice(0, BLOCKS_PER_RENDER)));
     }
     // The open block shows only once every block before it is on screen.
     if (this.queue.length || !this.open.length) this.tail.replaceChildren();
-    else this.tail.replaceChildren(renderDraft(this.open));
+    else this.tail.replaceChildren(markdown.renderDraft(this.open));
     this.onRendered();
-    if (this.queue.length || this.pending) this.schedule();
+    if (this.queue.length || this.fed < this.received.length) this.schedule();
   }
 }

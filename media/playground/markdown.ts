@@ -68,3 +68,5 @@ const sanitize = (html: string): DocumentFragment => DOMPurify.sanitize(html, { 
 
 export const renderFinished = (tokens: Token[]): DocumentFragment => sanitize(finalMarked.parser(tokens));
 export const renderDraft = (tokens: Token[]): DocumentFragment => sanitize(draftMarked.parser(tokens));
+
+export { BlockSplitter } from './blocks';

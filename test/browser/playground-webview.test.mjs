@@ -52,20 +52,26 @@ after(async () => {
   await browser?.close();
 });
 
-/** A page running the app as VS Code would serve it, with `state` as what getState() returns. */
-async function openApp({ state } = {}) {
+/**
+ * A page running the app as VS Code would serve it, with `state` as what getState() returns. With `holdScript`,
+ * the app's script is held back until `app.releaseScript()`.
+ */
+async function openApp({ state, holdScript = false } = {}) {
+  let releaseScript = () => {};
+  const scriptHeld = holdScript ? new Promise((resolve) => (releaseScript = resolve)) : undefined;
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   const page = await context.newPage();
   const errors = [];
   page.on('pageerror', (error) => errors.push(error.message));
-  await page.route(`${ORIGIN}/**`, (route) => {
+  await page.route(`${ORIGIN}/**`, async (route) => {
     const url = new URL(route.request().url());
     if (url.pathname === '/') {
-      const html = playgroundHtml({ cspSource: ORIGIN, scriptUri: `${ORIGIN}/playground.js`, styleUri: `${ORIGIN}/playground.css` });
+      const html = playgroundHtml({ cspSource: ORIGIN, scriptUri: `${ORIGIN}/playground.js`, style: fs.readFileSync(path.join(MEDIA, 'playground.css'), 'utf8') });
       return route.fulfill({ contentType: 'text/html', body: html });
     }
     const file = path.join(MEDIA, path.basename(url.pathname));
     if (!fs.existsSync(file)) return route.fulfill({ status: 404, body: '' });
+    if (scriptHeld && path.basename(file) === 'playground.js') await scriptHeld;
     return route.fulfill({ contentType: file.endsWith('.js') ? 'text/javascript' : 'text/css', body: fs.readFileSync(file) });
   });
   await page.addInitScript((initial) => {
@@ -82,9 +88,11 @@ async function openApp({ state } = {}) {
     });
   }, state);
   await page.goto(`${ORIGIN}/`);
-  await page.locator('.prompt-input').waitFor();
+  // The composer is in the page itself; the app has taken it over once the page is no longer busy.
+  if (!holdScript) await page.locator('#app:not([aria-busy])').waitFor();
   const app = {
     page,
+    releaseScript,
     errors,
     emit: (message) => page.evaluate((m) => window.postMessage(m, '*'), message),
     posted: () => page.evaluate(() => window.__posted),
@@ -122,6 +130,34 @@ describe('playground webview (Chromium, stub VS Code API)', () => {
       await app.init();
       assert.equal(await app.page.locator('.picker-input').inputValue(), 'openai/gpt-5-mini');
       assert.match(await app.page.locator('.picker-details').innerText(), /\$0\.25 in · \$2 out per 1M · 400k context · vision/);
+      assert.deepEqual(await app.violations(), []);
+      assert.deepEqual(app.errors, []);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('paints a usable composer before its script arrives, then adopts it with what was typed', async () => {
+    const app = await openApp({ holdScript: true });
+    try {
+      const page = app.page;
+      const input = page.locator('.prompt-input');
+      await input.waitFor();
+      await page.waitForFunction(() => performance.getEntriesByType('paint').some((e) => e.name === 'first-contentful-paint'));
+      assert.equal(await page.locator('#app').getAttribute('aria-busy'), 'true', 'the app has not started');
+      assert.deepEqual(await app.posted(), []);
+      await input.evaluate((el) => (el.dataset.fromPage = 'yes'));
+      await input.pressSequentially('typed early');
+      app.releaseScript();
+      await page.locator('#app:not([aria-busy])').waitFor();
+      assert.equal(await input.getAttribute('data-from-page'), 'yes', 'the app took over the same element');
+      assert.equal(await input.inputValue(), 'typed early');
+      assert.ok(await input.evaluate((el) => el === document.activeElement), 'the composer keeps the focus');
+      assert.equal(await page.locator('.composer').count(), 1);
+      assert.deepEqual((await app.posted())[0], { type: 'ready' });
+      await app.init();
+      const [run] = await app.ask('typed early, then sent');
+      assert.deepEqual(run.request.messages, [{ role: 'user', content: 'typed early, then sent' }]);
       assert.deepEqual(await app.violations(), []);
       assert.deepEqual(app.errors, []);
     } finally {
@@ -354,6 +390,8 @@ describe('playground webview (Chromium, stub VS Code API)', () => {
       await second.init({ runs: [{ runId: run.runId, status: 'done', text: 'The whole answer.', stats: stats(), attempts: [] }] });
       const reply = second.page.locator('.reply');
       await reply.locator('.stats').waitFor();
+      // Markdown renders on the next frames (with its chunk, if that has not loaded yet).
+      await reply.locator('.markdown', { hasText: 'The whole answer.' }).waitFor();
       assert.equal(await reply.locator('.markdown').innerText(), 'The whole answer.');
       assert.deepEqual((await second.sent('ack')).flatMap((m) => m.runIds), [run.runId]);
     } finally {

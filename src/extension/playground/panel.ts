@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import * as vscode from 'vscode';
 import type { Settings } from '../../core/config/settings';
 import type { Gateway } from '../../core/gateway';
@@ -56,7 +57,8 @@ export class PlaygroundPanel implements vscode.Disposable {
     webview.html = playgroundHtml({
       cspSource: webview.cspSource,
       scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(root, 'playground.js')).toString(),
-      styleUri: webview.asWebviewUri(vscode.Uri.joinPath(root, 'playground.css')).toString(),
+      style: readFileSync(vscode.Uri.joinPath(root, 'playground.css').fsPath, 'utf8'),
+      sendShortcut: process.platform === 'darwin' ? '⌘+Enter' : 'Ctrl+Enter',
     });
     this.session = new PlaygroundSession(
       {
