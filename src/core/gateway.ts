@@ -3,10 +3,10 @@ import type { CatalogEntry } from './catalog/types';
 import type { Settings } from './config/settings';
 import { CancelledError, InvalidRequestError, MissingKeyError, errorMessage } from './errors';
 import { CLOUDFLARE_GATEWAY_KEY, type KeySource } from './keys';
-import { resolveEndpoint } from './providers/endpoint';
+import { resolveEndpoint, type Endpoint } from './providers/endpoint';
 import { getAdapter } from './providers/index';
 import { discoverLocalModels } from './providers/local-discovery';
-import type { ProviderAdapter, ProviderFamily, ResolvedCall } from './providers/types';
+import type { ProviderAdapter, ProviderDefinition, ProviderFamily, ResolvedCall } from './providers/types';
 import { routeStream, type Candidate } from './routing/route';
 import { CircuitBreaker } from './routing/breaker';
 import { buildCandidates } from './routing/candidates';
@@ -65,6 +65,8 @@ export class Gateway {
   private readonly accounting: Accounting;
   /** Adapters already loaded, so that a request does not wait a turn for `getAdapter`'s promise. */
   private readonly adapters = new Map<ProviderFamily, ProviderAdapter>();
+  /** See `endpointOf`; emptied when settings change. */
+  private readonly endpoints = new Map<ProviderDefinition, { gatewayToken: string | undefined; endpoint: Endpoint }>();
 
   constructor(options: GatewayOptions) {
     this.settings = options.settings;
@@ -97,6 +99,7 @@ export class Gateway {
 
   updateSettings(settings: Settings): void {
     this.settings = settings;
+    this.endpoints.clear();
     const discovered = this.catalogInstance?.entries().filter((e) => e.discovered);
     this.catalogInstance = undefined;
     if (discovered?.length) this.catalog.addDiscovered(discovered);
@@ -285,7 +288,7 @@ export class Gateway {
     const apiKey = provider.auth === 'none' ? undefined : await this.keys.getKey(provider);
     if (provider.auth !== 'none' && !apiKey) throw new MissingKeyError(provider.name, provider.apiKeyEnv[0] ?? 'an API key');
     const gatewayToken = this.settings.cloudflareGateway ? await this.keys.getKey(CLOUDFLARE_GATEWAY_KEY) : undefined;
-    const { baseURL, headers } = resolveEndpoint(provider, this.settings, this.env, { gatewayToken });
+    const { baseURL, headers } = this.endpointOf(provider, gatewayToken);
     return {
       provider,
       modelId: entry.id,
@@ -295,6 +298,15 @@ export class Gateway {
       headers,
       request: request.maxTokens === undefined && provider.family === 'anthropic' ? withFields(request, { maxTokens: entry.maxOutput }) : request,
     };
+  }
+
+  /** The provider's base URL and headers, worked out once per provider (and gateway token) until settings change. */
+  private endpointOf(provider: ProviderDefinition, gatewayToken: string | undefined): Endpoint {
+    const known = this.endpoints.get(provider);
+    if (known && known.gatewayToken === gatewayToken) return known.endpoint;
+    const endpoint = resolveEndpoint(provider, this.settings, this.env, { gatewayToken });
+    this.endpoints.set(provider, { gatewayToken, endpoint });
+    return endpoint;
   }
 
   private startAttempt(candidate: Candidate, request: ChatRequest, signal: AbortSignal): AsyncIterable<ProviderStreamEvent> {

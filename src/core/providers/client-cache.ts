@@ -20,12 +20,7 @@ export class ClientCache<Client> {
   ) {}
 
   get(key: ClientKey): Client {
-    const id = JSON.stringify([
-      key.baseURL,
-      key.apiKey ?? null,
-      key.auth ?? null,
-      Object.entries(key.headers).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
-    ]);
+    const id = JSON.stringify([key.baseURL, key.apiKey ?? null, key.auth ?? null, headersId(key.headers)]);
     let client = this.clients.get(id);
     if (client) {
       this.clients.delete(id);
@@ -40,6 +35,18 @@ export class ClientCache<Client> {
   get size(): number {
     return this.clients.size;
   }
+}
+
+/** Headers objects are reused across calls (see Gateway.endpointOf), so each is serialized once. */
+const headerIds = new WeakMap<Record<string, string>, string>();
+
+function headersId(headers: Record<string, string>): string {
+  let id = headerIds.get(headers);
+  if (id === undefined) {
+    id = JSON.stringify(Object.entries(headers).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+    headerIds.set(headers, id);
+  }
+  return id;
 }
 
 /** The gateway owns timeouts; the SDKs get one long enough never to fire first (and below setTimeout's 2^31 ms cap). */

@@ -18,6 +18,11 @@ function envVarOf(providerId: string): string {
   return name;
 }
 
+export interface Endpoint {
+  baseURL: string;
+  headers: Record<string, string>;
+}
+
 /**
  * Where a provider's requests go, and the extra headers they carry. The base URL comes from, in order:
  * the env var `SWITCHBOARD_<ID>_BASE_URL`, `switchboard.providers[id].baseURL`, the Cloudflare AI Gateway route
@@ -29,7 +34,7 @@ export function resolveEndpoint(
   settings: Settings,
   env: Record<string, string | undefined>,
   options: { gatewayToken?: string } = {},
-): { baseURL: string; headers: Record<string, string> } {
+): Endpoint {
   const override = settings.providers[provider.id];
   const fromEnv = env[envVarOf(provider.id)]?.trim();
   const cloudflare = fromEnv || override?.baseURL ? undefined : cloudflareRoute(provider, settings, options.gatewayToken);
