@@ -2,7 +2,9 @@
  * What a gateway adds on top of a direct SDK call, in one run against the loopback fake upstream:
  *   (1) the OpenAI SDK straight to the fake upstream,
  *   (2) the same SDK through Switchboard's REST gateway (`switchboard serve`, bundled like the shipped CLI),
- *   (3) the same SDK through Portkey's open-source gateway (`@portkey-ai/gateway`), forwarding to the fake with
+ *   (3) the same SDK through a bare forwarding proxy (bench/support/bare-proxy.ts), which parses nothing: the cost of
+ *       the extra loopback hop alone, the floor for any gateway on this machine,
+ *   (4) the same SDK through Portkey's open-source gateway (`@portkey-ai/gateway`), forwarding to the fake with
  *       `x-portkey-provider: openai` and `x-portkey-custom-host` (with bench/portkey-stream-fix.mjs preloaded, without
  *       which its streaming answers fail on Node 20).
  * Each runs in its own process. Latency and time to first token are measured one request at a time, the three
@@ -183,6 +185,9 @@ async function main(): Promise<void> {
     );
     children.push(switchboard.child);
 
+    const bare = await spawnUntil(process.execPath, ['--import', 'tsx', 'bench/support/bare-proxy.ts', upstream], process.env, /listening on (http:\/\/\S+)/);
+    children.push(bare.child);
+
     const portkeyPort = await freePort();
     const portkeyServer = join(ROOT, 'node_modules/@portkey-ai/gateway/build/start-server.js');
     const portkey = spawn(process.execPath, ['--import', './bench/portkey-stream-fix.mjs', portkeyServer, `--port=${portkeyPort}`, '--headless'], {
@@ -198,6 +203,7 @@ async function main(): Promise<void> {
     const targets: Target[] = [
       direct,
       { name: 'Switchboard', client: sdk(`${switchboard.match[1]}/v1`, TOKEN), model: 'openai/gpt-5-mini', process: switchboard.child },
+      { name: 'bare proxy (the hop alone)', client: sdk(`${bare.match[1]}/v1`, 'sk-bench'), model: 'gpt-5-mini', process: bare.child },
       {
         name: 'Portkey gateway',
         client: sdk(`http://127.0.0.1:${portkeyPort}/v1`, 'sk-bench', { 'x-portkey-provider': 'openai', 'x-portkey-custom-host': `${upstream}/v1` }),
