@@ -1,14 +1,18 @@
 /**
  * The gateway core's own in-process overhead per request, against the same SDK call made directly, in one run
  * against the loopback fake upstream (in its own process). Streamed and not. Also checks that chunks reach the
- * caller one by one as the upstream sends them.
- *   node --import tsx bench/core-overhead.ts [--requests N]
+ * caller one by one as the upstream sends them. Then the core alone: the same requests with the OpenAI adapter
+ * replaced by an in-process stub that answers after one turn of the event loop, against calling that stub
+ * directly, so that neither the SDK nor the network adds its noise.
+ *   node bench/run.mjs core-overhead [--requests N]
  */
 import OpenAI from 'openai';
 import { parseArgs } from 'node:util';
 import { parseSettings } from '../src/core/config/settings';
 import { Gateway } from '../src/core/gateway';
 import { envKeySource } from '../src/core/keys';
+import type { ProviderAdapter } from '../src/core/providers/types';
+import { emptyUsage, type ChatResult } from '../src/core/types';
 import { spawnPrinting, summarize, us } from './support/stats';
 
 const { values } = parseArgs({ options: { requests: { type: 'string' } } });
@@ -93,6 +97,57 @@ async function main(): Promise<void> {
       slow.kill();
     }
 
+    // The core alone. CPU per request is the median over blocks of 200 requests, the two paths alternating.
+    const stubResult: ChatResult = { text: 'Something short.', toolCalls: [], finishReason: 'stop', usage: { ...emptyUsage(), inputTokens: 12, outputTokens: 4 } };
+    const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+    const stub: ProviderAdapter = {
+      async complete(_call, options) {
+        options.signal?.addEventListener('abort', () => undefined, { once: true });
+        await nextTurn();
+        return { ...stubResult };
+      },
+      async *stream(_call, options) {
+        options.signal?.addEventListener('abort', () => undefined, { once: true });
+        for (let i = 0; i < 20; i++) {
+          await nextTurn();
+          yield { type: 'text', delta: 'x' };
+        }
+        yield { type: 'usage', usage: stubResult.usage };
+        yield { type: 'done', result: { ...stubResult } };
+      },
+    };
+    const stubbed = new Gateway({ settings: parseSettings({ 'logging.level': 'off' }).settings, keys: envKeySource(env), env, adapters: { openai: stub } });
+    const alone = async (a: () => Promise<unknown>, b: () => Promise<unknown>) => {
+      const cpu = { a: [] as number[], b: [] as number[] };
+      const wall = { a: [] as number[], b: [] as number[] };
+      for (let block = 0; block < Math.max(20, N / 100); block++) {
+        for (const [key, fn] of block % 2 ? ([['b', b], ['a', a]] as const) : ([['a', a], ['b', b]] as const)) {
+          const c0 = process.cpuUsage();
+          for (let i = 0; i < 200; i++) {
+            const t0 = performance.now();
+            await fn();
+            if (block > 1) wall[key].push(performance.now() - t0);
+          }
+          const c = process.cpuUsage(c0);
+          if (block > 1) cpu[key].push((c.user + c.system) / 1000 / 200);
+        }
+      }
+      const median = (list: number[]) => summarize(list).p50;
+      return { wallA: median(wall.a), wallB: median(wall.b), cpuA: median(cpu.a), cpuB: median(cpu.b) };
+    };
+    const aloneJson = await alone(
+      () => stub.complete(undefined as never, { signal: new AbortController().signal }),
+      () => stubbed.complete({ model: MODEL, messages, maxTokens: 64 }),
+    );
+    const aloneStream = await alone(
+      async () => {
+        for await (const event of stub.stream(undefined as never, { signal: new AbortController().signal })) void event;
+      },
+      async () => {
+        for await (const event of stubbed.stream({ model: MODEL, messages, maxTokens: 64 })) if (event.type === 'error') throw event.error;
+      },
+    );
+
     const rows = [
       ['path', 'p50', 'p99', 'gateway added at p50', 'gateway added at p99'],
       ['non-streaming: direct SDK', json.a.p50, json.a.p99],
@@ -109,6 +164,11 @@ async function main(): Promise<void> {
     console.log('| path | direct SDK | gateway | gateway added |\n|---|---|---|---|');
     for (const [name, m] of [['non-streaming', json], ['streaming', sse]] as const) {
       console.log(`| ${name} | ${us(m.cpuA.p50)} / ${us(m.cpuA.mean)} | ${us(m.cpuB.p50)} / ${us(m.cpuB.mean)} | ${us(m.cpuB.p50 - m.cpuA.p50)} / ${us(m.cpuB.mean - m.cpuA.mean)} |`);
+    }
+    console.log('\nThe core alone, the upstream stubbed in-process (median over blocks of 200 requests):\n');
+    console.log('| path | stub called directly | through the gateway | gateway added (wall p50) | gateway added (CPU) |\n|---|---|---|---|---|');
+    for (const [name, m] of [['non-streaming', aloneJson], ['streaming, 20 chunks', aloneStream]] as const) {
+      console.log(`| ${name} | ${us(m.wallA)} | ${us(m.wallB)} | ${us(m.wallB - m.wallA)} | ${us(m.cpuB - m.cpuA)} |`);
     }
     console.log(`\nText chunks per streamed answer: direct ${directChunks / (WARMUP + N)}, gateway ${gatewayChunks / (WARMUP + N)}`);
     const g = summarize(gaps);

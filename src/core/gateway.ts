@@ -43,6 +43,8 @@ export interface GatewayOptions {
   source?: RequestSource;
   /** The open workspace, for per-workspace totals. */
   workspace?: string;
+  /** Adapters to use instead of the built-in ones, per wire family (benchmarks, tests). */
+  adapters?: Partial<Record<ProviderFamily, ProviderAdapter>>;
 }
 
 /** Listeners see every finished request, successful or not, for status bars, logs and totals. */
@@ -73,6 +75,7 @@ export class Gateway {
     this.keys = options.keys;
     this.env = options.env ?? process.env;
     this.settings = this.withValidRouting(options.settings);
+    for (const [family, adapter] of Object.entries(options.adapters ?? {})) this.adapters.set(family as ProviderFamily, adapter);
     const { dataDir, source, workspace } = options;
     this.accounting = new Accounting({ settings: this.settings, keys: this.keys, catalog: () => this.catalog, dataDir, source, workspace });
   }
