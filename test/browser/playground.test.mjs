@@ -57,10 +57,12 @@ async function webviewFrame(page) {
 
 /**
  * Opens the playground from the palette. Returns, in ms from choosing the command: `paint`, the playground's
- * first contentful paint; `document`, when VS Code had started the webview document; then, from that document
- * start, `shown`, the page's load event (when VS Code shows the webview's frame), `ownPaint`, its first
- * contentful paint, `assets`, when the app's module and its chunks had arrived, and `app`, when the app had
- * taken over the page. `found` is when Playwright saw the composer.
+ * first contentful paint; `host`, when VS Code's webview host frame (its pre/index.html) started; `document`,
+ * when VS Code had started the webview document; then, from that document start, `shown`, the page's load event
+ * (when VS Code shows the webview's frame), `ownPaint`, its first contentful paint, `assets`, when the app's
+ * module and its chunks had arrived, and `app`, when the app had taken over the page. `workerWait` is how long
+ * the host frame waited for its service worker before writing our page (VS Code's own `content/started` to
+ * `content/workerReady` marks). `found` is when Playwright saw the composer.
  */
 async function openPlayground(workbench, page) {
   await workbench.openCommandPalette();
@@ -82,9 +84,22 @@ async function openPlayground(workbench, page) {
     ownPaint: performance.getEntriesByType('paint').find((e) => e.name === 'first-contentful-paint')?.startTime,
     app: performance.getEntriesByName('playground:app-mounted')[0]?.startTime,
   }));
+  const host = await frame.parentFrame().evaluate(() => {
+    const mark = (name) => performance.getEntriesByName(`webview/index.html/${name}`).at(-1)?.startTime;
+    return { origin: performance.timeOrigin, workerWait: mark('content/workerReady') - mark('content/started') };
+  });
   const document = Math.round(timing.origin - started);
   const ms = (value) => Math.round(value ?? NaN);
-  return { paint: document + ms(timing.ownPaint), found, document, shown: ms(timing.shown), ownPaint: ms(timing.ownPaint), assets: ms(timing.assets), app: ms(timing.app) };
+  return {
+    paint: document + ms(timing.ownPaint), found, host: Math.round(host.origin - started), workerWait: ms(host.workerWait), document,
+    shown: ms(timing.shown), ownPaint: ms(timing.ownPaint), assets: ms(timing.assets), app: ms(timing.app),
+  };
+}
+
+/** Closes the playground's editor with Ctrl+W, as a user would, and waits until its webview is gone. */
+async function closePlayground(workbench, page) {
+  await page.keyboard.press('Control+W');
+  await workbench.webview(extensionId).locator('.prompt-input').waitFor({ state: 'detached', ...WAIT });
 }
 
 /** Picks a color theme the way a user does: Preferences: Color Theme, then the theme by name. */
@@ -123,13 +138,22 @@ test('playground journeys in code-server', async () => {
           await view.locator('.picker-details', { hasText: 'Quick' }).waitFor(WAIT);
           assert.equal(await view.locator('.picker-input').inputValue(), 'fake/quick');
           assert.match(await view.locator('.picker-details').innerText(), /Quick · \$0\.1 in · \$0\.4 out per 1M · 32k context/);
-          await page.keyboard.press('Control+W');
-          await view.locator('.prompt-input').waitFor({ state: 'detached', ...WAIT });
+          // VS Code's webview host page registers its service worker again for every webview. On the first reopen,
+          // a few seconds after the browser first installed that worker, the register() call took 2-3 s in Chromium
+          // here, whatever the webview (the host's "waited for its service worker" figure). The second reopen shows
+          // what a reopen costs otherwise.
+          await closePlayground(workbench, page);
+          const reopened = await openPlayground(workbench, page);
+          await closePlayground(workbench, page);
           const warm = await openPlayground(workbench, page);
           const figures = (t) =>
-            `${t.paint} ms (webview document started at ${t.document} ms; from there, page loaded and shown at ${t.shown} ms, ` +
+            `${t.paint} ms (VS Code's webview host frame started at ${t.host} ms and waited ${t.workerWait} ms for its service worker; ` +
+            `webview document started at ${t.document} ms; from there, page loaded and shown at ${t.shown} ms, ` +
             `first contentful paint at ${t.ownPaint} ms, app module in at ${t.assets} ms, app took over at ${t.app} ms; composer seen by the test at ${t.found} ms)`;
-          console.log(`[perf] first paint of the playground after the command (target < 300 ms): cold ${figures(cold)}; warm ${figures(warm)}`);
+          console.log(
+            `[perf] first paint of the playground after the command (target < 300 ms): cold ${figures(cold)}; ` +
+              `first reopen ${figures(reopened)}; warm reopen ${figures(warm)}`,
+          );
         });
 
         await step('sends a prompt and shows the streamed answer with its figures', async () => {
