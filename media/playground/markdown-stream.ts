@@ -3,12 +3,21 @@ import type { BlockSplitter } from './blocks';
 import { h } from './dom';
 import { loadMarkdown, markdownNow } from './markdown-loader';
 
-/** Rendering per frame stops after this long; the rest waits for the next frame. */
-const FRAME_BUDGET_MS = 8;
-/** Blocks rendered (and sanitized) together. */
-const BLOCKS_PER_RENDER = 6;
+/**
+ * Rendering per frame stops after this long; the rest waits for the next frame. The browser's style, layout and
+ * paint of what was added follow in the same task (in VS Code, with the workbench's own), about as long again.
+ */
+const FRAME_BUDGET_MS = 6;
+/** Blocks rendered (and sanitized) together: few, so the step that crosses the budget overshoots it little. */
+const BLOCKS_PER_RENDER = 3;
 /** Text handed to the block splitter per step: lexing is linear, so a step stays well inside a frame. */
 const SPLIT_SLICE_CHARS = 8_000;
+/**
+ * Finished blocks are grouped into chunks of about this many, and only chunks are skipped off screen
+ * (content-visibility): the browser checks each skippable element's distance to the viewport on every frame, so
+ * a thousand single blocks cost more per frame than the blocks' own rendering.
+ */
+const BLOCKS_PER_CHUNK = 24;
 
 /**
  * An answer's Markdown, rendered while it streams. Text gathers until the next animation frame; then the blocks
@@ -21,6 +30,9 @@ export class MarkdownStream {
   readonly element = h('div', { class: 'markdown' });
   private readonly finished = h('div', { class: 'markdown-finished' });
   private readonly tail = h('div', { class: 'markdown-tail' });
+  /** The chunk finished blocks are appended to, and how many it holds. */
+  private chunk: HTMLElement | undefined;
+  private chunkBlocks = 0;
   private splitter: BlockSplitter | undefined;
   /** All text so far, and how much of it the splitter has. */
   private received = '';
@@ -68,6 +80,7 @@ export class MarkdownStream {
     this.ended = true;
     this.split = false;
     this.finished.replaceChildren();
+    this.chunk = undefined;
     this.tail.replaceChildren();
     this.schedule();
   }
@@ -106,12 +119,22 @@ export class MarkdownStream {
       this.open = [];
     }
     while (this.queue.length && performance.now() - started < FRAME_BUDGET_MS) {
-      this.finished.append(markdown.renderFinished(this.queue.splice(0, BLOCKS_PER_RENDER)));
+      this.appendFinished(markdown.renderFinished(this.queue.splice(0, BLOCKS_PER_RENDER)));
     }
     // The open block shows only once every block before it is on screen.
     if (this.queue.length || !this.open.length) this.tail.replaceChildren();
     else this.tail.replaceChildren(markdown.renderDraft(this.open));
     this.onRendered();
     if (this.queue.length || this.fed < this.received.length) this.schedule();
+  }
+
+  private appendFinished(blocks: DocumentFragment): void {
+    if (!this.chunk || this.chunkBlocks >= BLOCKS_PER_CHUNK) {
+      this.chunk = h('div', { class: 'markdown-chunk' });
+      this.chunkBlocks = 0;
+      this.finished.append(this.chunk);
+    }
+    this.chunkBlocks += blocks.childElementCount;
+    this.chunk.append(blocks);
   }
 }

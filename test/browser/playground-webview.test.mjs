@@ -4,6 +4,7 @@
 // plays the host by posting its messages. No VS Code needed: fast, and exact about the app's behaviour.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { buildExtension } from '../harness/build.mjs';
@@ -521,13 +522,14 @@ describe('playground webview (Chromium, stub VS Code API)', () => {
       const codeBlocks = text.match(/```js\n/g).length;
       await app.page.evaluate(() => {
         window.__longTasks = [];
-        new PerformanceObserver((list) => window.__longTasks.push(...list.getEntries().map((e) => e.duration))).observe({ type: 'longtask' });
+        new PerformanceObserver((list) => window.__longTasks.push(...list.getEntries().map((e) => ({ duration: e.duration, startTime: e.startTime })))).observe({ type: 'longtask' });
       });
       // As the host posts a fast stream: a batch of text every 16 ms; at the fake's full speed a batch holds about
       // 4 KB. Meanwhile: the finished part is kept (the same nodes) and only the open block is rendered again.
       const result = await app.page.evaluate(async ({ runId, text }) => {
         const post = (m) => window.postMessage(m, '*');
         const started = performance.now();
+        window.__streamStarted = started;
         const size = 4096;
         let firstHeading;
         let maxTailBlocks = 0;
@@ -547,15 +549,17 @@ describe('playground webview (Chromium, stub VS Code API)', () => {
       await app.page.locator('.stats').waitFor();
       // Rendering may trail the end of the stream by a few frames (a time budget per frame).
       await app.page.locator('.reply pre code.hljs').nth(codeBlocks - 1).waitFor({ state: 'attached' });
-      const longTasks = await app.page.evaluate(() => window.__longTasks);
+      // When each long task began, in ms from the first batch (the stream's end is at `streamedMs`).
+      const longTasks = await app.page.evaluate(() => window.__longTasks.map((t) => ({ ...t, at: t.startTime - window.__streamStarted })));
       const rendered = await app.page.locator('.reply pre code.hljs').count();
       assert.equal(rendered, codeBlocks, 'every code block is rendered and highlighted');
       assert.ok(result.sameNode, 'finished blocks are not rendered again');
       assert.ok(result.maxTailBlocks <= 2, `the open tail holds one block, not the answer (${result.maxTailBlocks})`);
-      const max = longTasks.length ? Math.max(...longTasks) : 0;
+      const max = longTasks.length ? Math.max(...longTasks.map((t) => t.duration)) : 0;
+      const when = longTasks.map((t) => `${t.duration.toFixed(0)} ms at ${t.at.toFixed(0)} ms`).join(', ');
       console.log(
         `[perf] standalone webview: 20,000-token answer (${text.length} chars) streamed in ${result.streamedMs.toFixed(0)} ms; ` +
-          `long tasks > 50 ms: ${longTasks.length} (longest ${max.toFixed(0)} ms)`,
+          `long tasks > 50 ms: ${longTasks.length} (longest ${max.toFixed(0)} ms${when ? `: ${when}` : ''}; wall time: load average ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} CPUs)`,
       );
       fs.mkdirSync(testResultsDir, { recursive: true });
       await app.page.screenshot({ path: path.join(testResultsDir, 'playground-webview-standalone.png') });

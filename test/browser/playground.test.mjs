@@ -5,6 +5,7 @@
 // answer, and a window reload that restores the panel and its history.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import { extensionId, testResultsDir } from '../harness/paths.mjs';
@@ -308,7 +309,9 @@ test('playground journeys in code-server', async () => {
           const frame = await webviewFrame(page);
           await frame.evaluate(() => {
             window.__longTasks = [];
-            new PerformanceObserver((list) => window.__longTasks.push(...list.getEntries().map((e) => e.duration))).observe({ type: 'longtask' });
+            // `name` says whose task it was: 'self' is the webview's own; the workbench shares this renderer's main
+            // thread, so its long tasks are reported here too ('same-origin-ancestor').
+            new PerformanceObserver((list) => window.__longTasks.push(...list.getEntries().map((e) => ({ duration: e.duration, name: e.name })))).observe({ type: 'longtask' });
           });
           const started = Date.now();
           await ask(view, 'Write a very long answer');
@@ -322,10 +325,12 @@ test('playground journeys in code-server', async () => {
           const longTasks = await frame.evaluate(() => window.__longTasks);
           assert.equal(await answer.locator('pre code.hljs').count(), expectedBlocks);
           assert.equal(await answer.locator('[data-stat=tokens]').innerText(), '10 in / 20000 out');
-          const max = longTasks.length ? Math.max(...longTasks) : 0;
+          const max = longTasks.length ? Math.max(...longTasks.map((t) => t.duration)) : 0;
+          const own = longTasks.filter((t) => t.name === 'self').length;
           console.log(
             `[perf] code-server: 20,000-token answer (${text.length} chars, ${Math.ceil(text.length / 8)} upstream chunks): done after ${doneMs} ms, all rendered after ${renderedMs} ms; ` +
-              `webview long tasks > 50 ms: ${longTasks.length} (longest ${max.toFixed(0)} ms); ` +
+              `webview long tasks > 50 ms: ${longTasks.length} (longest ${max.toFixed(0)} ms; ${own} the webview's own, ${longTasks.length - own} from the workbench; ` +
+              `durations are wall time, so a loaded machine lengthens them: load average ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} CPUs); ` +
               `the run's figures: ${(await answer.locator('.stat').allInnerTexts()).map((t) => t.replace(/\s+/g, ' ')).join(', ')}`,
           );
         });
