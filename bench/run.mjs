@@ -23,6 +23,7 @@ await build({
   outfile,
   bundle: true,
   platform: 'node',
+  mainFields: ['module', 'main'],
   target: 'node20',
   format: 'cjs',
   logLevel: 'warning',
