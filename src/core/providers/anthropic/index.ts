@@ -2,7 +2,8 @@ import Anthropic, { APIConnectionError, APIConnectionTimeoutError, APIError, API
 import type { RawMessageStreamEvent } from '@anthropic-ai/sdk/resources/messages/messages';
 import type { CallOptions } from '../../types';
 import { ClientCache, NO_KEY, SDK_TIMEOUT_MS } from '../client-cache';
-import { toGatewayError, type UpstreamFailure } from '../errors';
+import type { UpstreamFailure } from '../errors';
+import { runComplete } from '../complete-runner';
 import { classifySdkError, fallbackMessage } from '../sdk-errors';
 import { withFields } from '../../objects';
 import { runStream } from '../stream-runner';
@@ -15,18 +16,18 @@ import { MessageEventAccumulator } from './stream';
 export const anthropicAdapter: ProviderAdapter = {
   async complete(call, options) {
     const params = toMessageParams(call);
-    let requestId: string | undefined;
-    try {
-      const { data, response } = await clientFor(call)
-        .messages.create(withFields(params, { stream: false as const }), { signal: options.signal })
-        .withResponse();
-      requestId = response.headers.get('request-id') ?? undefined;
-      const result = fromMessage(data, requestId);
-      if (result) return result;
-    } catch (err) {
-      throw toGatewayError(call, classify(err, false, options), err);
-    }
-    throw toGatewayError(call, { kind: 'malformed', detail: 'the body is not a message', requestId });
+    return runComplete(
+      call,
+      async () => {
+        const { data, response } = await clientFor(call)
+          .messages.create(withFields(params, { stream: false as const }), { signal: options.signal })
+          .withResponse();
+        return { data, requestId: response.headers.get('request-id') ?? undefined };
+      },
+      fromMessage,
+      'a message',
+      (err, midStream) => classify(err, midStream, options),
+    );
   },
 
   stream(call, options) {

@@ -2,7 +2,8 @@ import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError, APIUse
 import type { ChatCompletionChunk } from 'openai/resources/chat/completions';
 import type { CallOptions } from '../../types';
 import { ClientCache, NO_KEY, SDK_TIMEOUT_MS, type ClientKey } from '../client-cache';
-import { toGatewayError, type UpstreamFailure } from '../errors';
+import type { UpstreamFailure } from '../errors';
+import { runComplete } from '../complete-runner';
 import { classifySdkError, fallbackMessage } from '../sdk-errors';
 import { withFields } from '../../objects';
 import { runStream } from '../stream-runner';
@@ -15,17 +16,17 @@ import { ChunkAccumulator } from './stream';
 export const openaiAdapter: ProviderAdapter = {
   async complete(call, options) {
     const params = toChatCompletionParams(call);
-    let requestId: string | undefined;
-    try {
-      // The SDK puts the x-request-id header on the parsed body; `.withResponse()` would cost extra promise hops.
-      const data = await clientFor(call).chat.completions.create(withFields(params, { stream: false as const }), { signal: options.signal });
-      requestId = (data as { _request_id?: string | null })._request_id ?? undefined;
-      const result = fromChatCompletion(data, requestId);
-      if (result) return result;
-    } catch (err) {
-      throw toGatewayError(call, classify(err, false, options), err);
-    }
-    throw toGatewayError(call, { kind: 'malformed', detail: 'the body is not a chat completion', requestId });
+    return runComplete(
+      call,
+      async () => {
+        // The SDK puts the x-request-id header on the parsed body; `.withResponse()` would cost extra promise hops.
+        const data = await clientFor(call).chat.completions.create(withFields(params, { stream: false as const }), { signal: options.signal });
+        return { data, requestId: (data as { _request_id?: string | null })._request_id ?? undefined };
+      },
+      fromChatCompletion,
+      'a chat completion',
+      (err, midStream) => classify(err, midStream, options),
+    );
   },
 
   stream(call, options) {
