@@ -32,6 +32,15 @@ export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions 
   return { enableScripts: true, enableCommandUris: false, localResourceRoots: [mediaRoot(extensionUri)] };
 }
 
+/** The built stylesheet's text, read once: every panel writes it into its page (see playgroundHtml). */
+const stylesheets = new Map<string, string>();
+const stylesheet = (root: vscode.Uri): string => {
+  const path = vscode.Uri.joinPath(root, 'playground.css').fsPath;
+  let text = stylesheets.get(path);
+  if (text === undefined) stylesheets.set(path, (text = readFileSync(path, 'utf8')));
+  return text;
+};
+
 function gatewayBaseUrl(settings: Settings): string {
   const host = settings['gateway.host'];
   const shown = host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
@@ -57,7 +66,7 @@ export class PlaygroundPanel implements vscode.Disposable {
     webview.html = playgroundHtml({
       cspSource: webview.cspSource,
       scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(root, 'playground.js')).toString(),
-      style: readFileSync(vscode.Uri.joinPath(root, 'playground.css').fsPath, 'utf8'),
+      style: stylesheet(root),
       sendShortcut: process.platform === 'darwin' ? '⌘+Enter' : 'Ctrl+Enter',
     });
     this.session = new PlaygroundSession(
