@@ -6,6 +6,7 @@ import { LOG_USAGE, logCommand } from './commands/log';
 import { ESTIMATE_USAGE, estimateCommand } from './commands/estimate';
 import { MODELS_USAGE, modelsCommand } from './commands/models';
 import { SERVE_USAGE, serveCommand } from './commands/serve';
+import { TOKEN_USAGE, tokenCommand } from './commands/token';
 import { createContext, type CliContext } from './context';
 
 const USAGE = `Switchboard: one API in front of many AI providers.
@@ -15,6 +16,7 @@ Usage:
   ${ASK_USAGE}
   ${ESTIMATE_USAGE}
   ${SERVE_USAGE}
+  ${TOKEN_USAGE}
   ${LOG_USAGE}
   ${COST_USAGE}
 
@@ -24,7 +26,8 @@ Global options:
 
 Keys come from each provider's env var (OPENAI_API_KEY, ANTHROPIC_API_KEY, GEMINI_API_KEY, ...).
 Base URLs can be overridden with SWITCHBOARD_<PROVIDER>_BASE_URL.
-The request log and usage totals live in SWITCHBOARD_DATA_DIR (default: the platform's user data folder).
+The request log, usage totals and gateway token live in SWITCHBOARD_DATA_DIR (default: the platform's user data folder).
+"token" prints the gateway's bearer token; "token --rotate" replaces it (a running "serve" picks the new one up).
 Exit codes: 0 success, 1 upstream failure, 2 usage or configuration error.
 `;
 
@@ -146,6 +149,14 @@ export async function runCli(io: CliIo): Promise<number> {
           { host: values.host, port: values.port, printToken: values['print-token'] === true },
           io.signal,
         );
+      }
+      case 'token': {
+        const { values, positionals } = parsingUsage(() =>
+          parseArgs({ args: rest, allowPositionals: true, options: { ...COMMON_OPTIONS, rotate: { type: 'boolean' }, json: { type: 'boolean' } } }),
+        );
+        if (values.help) return help(io, TOKEN_USAGE);
+        if (positionals.length) throw new UsageError(`Unexpected argument "${positionals[0]}".`);
+        return tokenCommand(io, { rotate: values.rotate === true, json: values.json === true });
       }
       case 'log': {
         const { values, positionals } = parsingUsage(() =>

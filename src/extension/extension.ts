@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { AccountingWarning } from '../core/accounting/accounting';
 import type { SettingsWarning } from '../core/config/settings';
 import type { Diagnostics, SwitchboardApi } from './api';
+import { rotateGatewayToken } from './commands/gateway-token';
 import { registerCommands } from './commands/index';
 import { CostTracker } from './costs';
 import { GatewayHost } from './gateway-host';
@@ -82,6 +83,7 @@ export function activate(context: vscode.ExtensionContext): SwitchboardApi {
     registerRequestLog(context, { gateway }),
     localGateway,
     vscode.commands.registerCommand('switchboard.startGateway', (args?: StartGatewayArgs) => localGateway.start(args)),
+    vscode.commands.registerCommand('switchboard.rotateGatewayToken', () => rotateGatewayToken(services, localGateway)),
   );
   closeGateway = async () => {
     if (gateway.loaded) await (await gateway.get()).close();

@@ -44,6 +44,46 @@ export async function localGatewayToken(
   return synced;
 }
 
+/**
+ * Replaces the local gateway's token with a new one in both copies: the data-folder file (see `rotateGatewayToken`)
+ * and SecretStorage. If the file can't be written, the new token is kept in SecretStorage only, for the editor's
+ * gateway, with a warning that names the file (which still holds the old token). Throws when
+ * SWITCHBOARD_GATEWAY_TOKEN sets the token, or when neither copy could take the new one (the old token then stays).
+ */
+export async function rotateLocalGatewayToken(
+  secrets: Pick<vscode.SecretStorage, 'store'>,
+  env: Record<string, string | undefined> = process.env,
+): Promise<SyncedGatewayToken> {
+  const { envTokenRotationError, gatewayTokenPath, newToken, rotateGatewayToken } = await import('../server/token.js');
+  const envError = envTokenRotationError(env);
+  if (envError) throw envError;
+  let rotated: SyncedGatewayToken;
+  try {
+    rotated = { ...rotateGatewayToken(env), source: 'file' };
+  } catch (err) {
+    // rotateGatewayToken wraps the file system's error in advice meant for the CLI; the warning below gives the editor's.
+    const fileError = errorMessage(err instanceof Error && err.cause !== undefined ? err.cause : err);
+    rotated = { token: newToken(), source: 'secret-storage', path: gatewayTokenPath(env), fileError };
+  }
+  try {
+    await secrets.store(GATEWAY_TOKEN_SECRET, rotated.token);
+  } catch (err) {
+    if (rotated.source === 'secret-storage') {
+      const reason = `${rotated.path} (${rotated.fileError}) nor in VS Code's secret storage (${errorMessage(err)})`;
+      throw new Error(`the new gateway token could be kept neither in ${reason}; the old token is unchanged.`, { cause: err });
+    }
+    warn(`could not store the new gateway token in VS Code's secret storage (${errorMessage(err)}); it is in ${rotated.path}, and the editor copies it from there next time.`);
+  }
+  if (rotated.fileError) {
+    warn(
+      `could not write the new gateway token to ${rotated.path} (${rotated.fileError}). The editor's gateway uses the new ` +
+        `token, kept in VS Code's secret storage, but \`switchboard serve\` keeps the old one from that file, and the editor ` +
+        `goes back to it whenever the file can be read: make that folder writable by you, then rotate again.`,
+    );
+  }
+  return rotated;
+}
+
 function warn(message: string): void {
   void vscode.window.showWarningMessage(`Switchboard: ${message}`);
 }

@@ -35,6 +35,16 @@ export class LocalGateway implements vscode.Disposable {
     return { url: server.url };
   }
 
+  /**
+   * Makes the running gateway (or the one starting) accept only `token` from now on, e.g. after a rotation.
+   * Resolves to whether a gateway was running to take it.
+   */
+  async useToken(token: string): Promise<boolean> {
+    const server = this.server ?? (await this.starting?.catch(() => undefined));
+    server?.setToken(token);
+    return server !== undefined;
+  }
+
   async stop(): Promise<void> {
     const server = this.server;
     this.server = undefined;
@@ -52,7 +62,14 @@ export class LocalGateway implements vscode.Disposable {
       localGatewayToken(this.services.context.secrets),
       import('../server/server.js'),
     ]);
-    this.server = await startServer({ gateway, token: token.token, host: settings['gateway.host'], port: settings['gateway.port'] });
+    this.server = await startServer({
+      gateway,
+      token: token.token,
+      // Follow the file, as `switchboard serve` does, when it holds the token: `switchboard token --rotate` applies here too.
+      tokenFile: token.source === 'file' ? token.path : undefined,
+      host: settings['gateway.host'],
+      port: settings['gateway.port'],
+    });
     return this.server;
   }
 

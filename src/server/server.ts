@@ -8,6 +8,7 @@ import { HttpError, toHttpError } from './errors';
 import { errorHeaders, readJsonBody, sendJson } from './http';
 import { ConcurrencyLimiter } from './limiter';
 import { matchRoute, renderModels } from './routes';
+import { watchGatewayToken } from './token';
 import type { ChatWire } from './wire';
 
 export const DEFAULT_HOST = '127.0.0.1';
@@ -22,6 +23,11 @@ export interface ServerOptions {
   gateway: Gateway;
   /** The bearer token clients must send (see `resolveGatewayToken`). */
   token: string;
+  /**
+   * The file `token` came from: while the server runs, a new token written there (`switchboard token --rotate`)
+   * replaces it within about a second. A missing or unreadable file leaves the current token in force.
+   */
+  tokenFile?: string;
   /** Default 127.0.0.1: only this machine can connect. */
   host?: string;
   /** Default 4141; 0 picks a free port. */
@@ -44,6 +50,8 @@ export interface RunningServer {
    * error frame in their own format) and closes every connection. Resolves once the server is closed.
    */
   close(options?: { graceMs?: number }): Promise<void>;
+  /** Accepts only `token` from now on; requests already past the token check finish. */
+  setToken(token: string): void;
 }
 
 const shuttingDown = () => new HttpError(503, 'overloaded', 'The gateway is shutting down.', 'shutting_down');
@@ -51,7 +59,8 @@ const shuttingDown = () => new HttpError(503, 'overloaded', 'The gateway is shut
 export function startServer(options: ServerOptions): Promise<RunningServer> {
   const host = options.host ?? DEFAULT_HOST;
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
-  const checkAuth = createAuthCheck(options.token);
+  const auth = createAuthCheck(options.token);
+  let stopWatchingToken: (() => void) | undefined;
   const limiter = new ConcurrencyLimiter(options.maxConcurrentPerClient ?? DEFAULT_MAX_CONCURRENT_PER_CLIENT);
   const inFlight = new Map<ServerResponse, AbortController>();
   let closing: Promise<void> | undefined;
@@ -95,7 +104,7 @@ export function startServer(options: ServerOptions): Promise<RunningServer> {
       const error = new HttpError(405, 'invalid_request', `${req.url} takes ${route.allow}, not ${req.method}.`, 'method_not_allowed');
       return respondError(res, wire, error, { allow: route.allow });
     }
-    const authError = checkAuth(req.headers);
+    const authError = auth.check(req.headers);
     if (authError) return respondError(res, wire, authError);
     if (closing) return respondError(res, wire, shuttingDown());
 
@@ -140,6 +149,7 @@ export function startServer(options: ServerOptions): Promise<RunningServer> {
   server.on('checkContinue', (req, res) => server.emit('request', req, res));
 
   const close = (graceMs = options.shutdownGraceMs ?? DEFAULT_SHUTDOWN_GRACE_MS): Promise<void> => {
+    stopWatchingToken?.();
     closing ??= new Promise<void>((resolve) => {
       server.close(() => resolve());
       server.closeIdleConnections();
@@ -170,7 +180,8 @@ export function startServer(options: ServerOptions): Promise<RunningServer> {
     server.listen(options.port ?? DEFAULT_PORT, host, () => {
       const { port } = server.address() as AddressInfo;
       const urlHost = host.includes(':') ? `[${host}]` : host;
-      resolve({ url: `http://${urlHost}:${port}`, host, port, close: (o) => close(o?.graceMs) });
+      if (options.tokenFile && !closing) stopWatchingToken = watchGatewayToken(options.tokenFile, auth.setToken);
+      resolve({ url: `http://${urlHost}:${port}`, host, port, close: (o) => close(o?.graceMs), setToken: auth.setToken });
     });
   });
 }

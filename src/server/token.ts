@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, renameSync, rmSync, unwatchFile, watchFile, writeFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { errorMessage } from '../core/errors';
+import { ConfigError, errorMessage } from '../core/errors';
 import { defaultDataDir } from '../core/log/store';
 
 export const TOKEN_ENV_VAR = 'SWITCHBOARD_GATEWAY_TOKEN';
@@ -14,6 +15,9 @@ export interface GatewayToken {
   /** The file that holds the token, when it came from one. */
   path?: string;
 }
+
+/** The token file in `dir`, the data folder `switchboard serve` and the editor share. */
+export const gatewayTokenPath = (env: Record<string, string | undefined>, dir = defaultDataDir(env)): string => join(dir, TOKEN_FILE_NAME);
 
 /**
  * The gateway's bearer token: SWITCHBOARD_GATEWAY_TOKEN when set, else the one stored in the data folder,
@@ -70,7 +74,75 @@ export function syncGatewayToken(
   }
 }
 
-const newToken = () => `sb-${randomBytes(32).toString('base64url')}`;
+/** A new random token, in the format every generated token has. */
+export const newToken = (): string => `sb-${randomBytes(32).toString('base64url')}`;
+
+/** The reason the token can't be rotated while SWITCHBOARD_GATEWAY_TOKEN sets it; undefined when it does not. */
+export function envTokenRotationError(env: Record<string, string | undefined>): ConfigError | undefined {
+  if (!env[TOKEN_ENV_VAR]?.trim()) return undefined;
+  return new ConfigError(
+    `${TOKEN_ENV_VAR} sets the gateway token, so there is no token file to rotate: change or unset that variable instead, then restart the gateway.`,
+  );
+}
+
+/**
+ * Replaces the token in the data folder with a new one, so a leaked token stops working: `switchboard serve` picks
+ * the new one up from the file within about a second, and the editor copies it into SecretStorage on its next sync.
+ * The file is replaced atomically (a temporary file beside it, renamed over it), so a failure leaves the old token
+ * file as it was. Throws a ConfigError naming the file and what to do when it can't be written, or when
+ * SWITCHBOARD_GATEWAY_TOKEN sets the token.
+ */
+export function rotateGatewayToken(env: Record<string, string | undefined>, dir = defaultDataDir(env)): { token: string; path: string } {
+  const envError = envTokenRotationError(env);
+  if (envError) throw envError;
+  const path = join(dir, TOKEN_FILE_NAME);
+  const token = newToken();
+  const temp = `${path}.${randomBytes(6).toString('hex')}.tmp`;
+  try {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    writeFileSync(temp, token + '\n', { mode: 0o600, flag: 'wx', flush: true });
+    renameSync(temp, path);
+  } catch (err) {
+    removeQuietly(temp);
+    const fix = ['ENOSPC', 'EDQUOT'].includes((err as NodeJS.ErrnoException).code ?? '') ? 'free some disk space' : `make sure ${dir} is a folder you can write to`;
+    throw new ConfigError(
+      `Could not write a new gateway token to ${path} (${errorMessage(err)}). The old token is unchanged and still works; to rotate it, ${fix} and try again.`,
+      { cause: err },
+    );
+  }
+  return { token, path };
+}
+
+function removeQuietly(path: string): void {
+  try {
+    rmSync(path, { force: true });
+  } catch {
+    // Nothing was written there, or the folder refuses changes: the error that matters is the caller's.
+  }
+}
+
+/**
+ * Calls `onChange` with the token in `path` each time the file changes (checked every `intervalMs`, off the event
+ * loop), so a running gateway follows `switchboard token --rotate`. A file that is missing, unreadable or blank is
+ * skipped: the caller keeps the token it has. Returns the function that stops watching.
+ */
+export function watchGatewayToken(path: string, onChange: (token: string) => void, intervalMs = 1000): () => void {
+  let latest = 0;
+  const listener = () => {
+    const read = ++latest;
+    readFile(path, 'utf8')
+      .then((text) => {
+        // Only the newest read counts: an older one finishing last must not bring back a replaced token.
+        if (read === latest && text.trim()) onChange(text.trim());
+      })
+      .catch(() => undefined);
+  };
+  watchFile(path, { interval: intervalMs, persistent: false }, listener);
+  return () => {
+    latest++; // a read still under way when watching stops is dropped too
+    unwatchFile(path, listener);
+  };
+}
 
 /** Writes `token` to a new token file; if another process created the file meanwhile, returns theirs. */
 function createTokenFile(dir: string, path: string, token: string): string {

@@ -1,22 +1,13 @@
 // syncGatewayToken: the data-folder token file and the editor's SecretStorage copy kept the same.
 import assert from 'node:assert/strict';
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import { resolveGatewayToken, syncGatewayToken, TOKEN_FILE_NAME } from '../../src/server/token';
+import { fileMode, fileToken, tokenDataDirs } from '../support/token-dirs';
 
-const root = mkdtempSync(join(tmpdir(), 'switchboard-token-sync-'));
-after(() => rmSync(root, { recursive: true, force: true }));
-
-let n = 0;
-/** A data folder that does not exist yet, and its token file. */
-function fresh(): { dir: string; file: string } {
-  const dir = join(root, `data-${++n}`, 'switchboard');
-  return { dir, file: join(dir, TOKEN_FILE_NAME) };
-}
-const fileToken = (file: string) => readFileSync(file, 'utf8').trim();
-const mode = (path: string) => statSync(path).mode & 0o777;
+const { root, fresh } = tokenDataDirs('switchboard-token-sync-');
+const mode = fileMode;
 const posix = process.platform !== 'win32';
 
 test('neither copy: one new token goes to the file (owner-only) and to SecretStorage', () => {
@@ -87,7 +78,7 @@ test('the data folder from the environment (SWITCHBOARD_DATA_DIR) is the one the
 
 test('an unwritable data folder: the SecretStorage token still serves, with the reason and the path', () => {
   // A regular file where the folder should be: fails for root too, unlike permissions.
-  const blocker = join(root, `blocker-${++n}`);
+  const blocker = join(root, 'blocker');
   writeFileSync(blocker, '');
   const dir = join(blocker, 'switchboard');
   const kept = syncGatewayToken({}, 'sb-kept', dir);

@@ -34,7 +34,7 @@ export async function serveCommand(ctx: CliContext, options: ServeOptions, signa
   const settings = ctx.gateway.currentSettings;
   const host = options.host ?? settings['gateway.host'];
   const port = parsePort(options.port, settings['gateway.port']);
-  const server = await startServer({ gateway: ctx.gateway, host, port, token: token.token });
+  const server = await startServer({ gateway: ctx.gateway, host, port, token: token.token, tokenFile: token.path });
   void ctx.gateway.discoverLocalModels().catch(() => undefined);
 
   const where = token.source === 'env' ? `from ${TOKEN_ENV_VAR}` : `in ${token.path} (print it with "switchboard serve --print-token")`;
