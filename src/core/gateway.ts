@@ -24,6 +24,7 @@ import {
   type ProviderStreamEvent,
 } from './types';
 import { computeCost } from './usage/cost';
+import { deferredIterator, singleEventIterator } from './iterators';
 import { withFields } from './objects';
 import { Accounting, type AccountingWarningListener, type CostEstimate } from './accounting/accounting';
 import type { BudgetState } from './accounting/budget-state';
@@ -324,10 +325,10 @@ export class Gateway {
         return adapter.stream(call, { signal })[Symbol.asyncIterator]();
       });
     }
-    return (async function* () {
+    return singleEventIterator(async (): Promise<ProviderStreamEvent> => {
       const { call, adapter } = await adapterFor();
-      yield { type: 'done', result: await adapter.complete(call, { signal }) } satisfies ProviderStreamEvent;
-    })();
+      return { type: 'done', result: await adapter.complete(call, { signal }) };
+    });
   }
 
   private async loadAdapter(family: ProviderFamily): Promise<ProviderAdapter> {
@@ -345,30 +346,4 @@ export class Gateway {
       }
     }
   }
-}
-
-/**
- * An iterator that opens its source on the first read and then hands every read straight to it: a generator that
- * `yield*`s the source would cost a few promises per streamed chunk.
- */
-function deferredIterator<T>(open: () => Promise<AsyncIterator<T>>): AsyncIterableIterator<T> {
-  let source: AsyncIterator<T> | undefined;
-  let opening: Promise<AsyncIterator<T>> | undefined;
-  const ended = (value?: unknown): IteratorResult<T> => ({ done: true, value });
-  const close = (it: AsyncIterator<T>, value?: unknown) => it.return?.(value) ?? ended(value);
-  return {
-    next() {
-      if (source) return source.next();
-      opening ??= open().then((it) => (source = it));
-      return opening.then((it) => it.next());
-    },
-    async return(value?: unknown) {
-      if (source) return close(source, value);
-      // Still opening: close the source once it is open, as a generator would after its pending step.
-      return opening ? opening.then((it) => close(it, value), () => ended(value)) : ended(value);
-    },
-    [Symbol.asyncIterator]() {
-      return this;
-    },
-  };
 }
