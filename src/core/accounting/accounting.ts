@@ -5,8 +5,7 @@ import type { Settings } from '../config/settings';
 import { errorMessage } from '../errors';
 import type { KeySource } from '../keys';
 import { dataPaths } from '../log/paths';
-import { toRecord, type RecordInput, type RequestSource } from '../log/record';
-import type { Redactor } from '../log/redact';
+import { toRecord, usageEntry, type RecordInput, type RequestSource } from '../log/record';
 import { RequestLog, describeSkipped, type ReadReport, type SkippedLine } from '../log/store';
 import { OtlpExporter } from '../telemetry/otlp';
 import type { CallOptions, ChatRequest, GatewayResult } from '../types';
@@ -20,9 +19,6 @@ import { RequestLogView } from './log-view';
 import { RedactionSource } from './redaction';
 import { RequestTicket, type EndedRequest, type TicketHost } from './ticket';
 import { MemoryTotals, type TotalsStore } from './totals-store';
-
-/** For records that never leave the process. */
-const KEEP_AS_IS: Redactor = { redactString: (text) => text, redact: (value) => value, warnings: [] };
 
 export interface AccountingOptions {
   settings: Settings;
@@ -189,7 +185,6 @@ export class Accounting implements TicketHost {
     const { request, result, error } = ended;
     const attempts = result ? result.attempts : await settleFailedAttempts(ended, catalog);
     const input: RecordInput = {
-      id: ended.id,
       request,
       ...(result ? { result } : { error, attempts, latencyMs: ended.latencyMs, partialText: ended.partialText }),
       requestedModel: ended.requested.id,
@@ -198,7 +193,7 @@ export class Accounting implements TicketHost {
       ...(this.workspace ? { workspace: this.workspace } : {}),
     };
     // Totals keep ids and numbers in this process; only what is written or exported needs redacting.
-    totals.add(toRecord(input, { level: 'metadata', redactor: KEEP_AS_IS })!);
+    totals.add(usageEntry(input));
     const level = settings['logging.level'];
     const exporter = this.exporter(settings);
     // Without a log file or an exporter nothing leaves the process, so there is nothing to redact.

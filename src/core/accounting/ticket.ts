@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { cacheKey } from '../cache/response-cache';
 import type { Catalog } from '../catalog/catalog';
 import type { CatalogEntry } from '../catalog/types';
@@ -10,7 +9,6 @@ import { cachedResult } from './cache-hit';
 
 /** A request that ended, as the accounting records it (off the request path). */
 export interface EndedRequest {
-  id: string;
   startedAt: Date;
   request: ChatRequest;
   requested: CatalogEntry;
@@ -109,7 +107,7 @@ export class RequestTicket {
   }
 
   /** A fresh object, which the callers extend in place (see `withFields` for why not with a spread). */
-  private common(): Pick<EndedRequest, 'id' | 'startedAt' | 'request' | 'requested'> {
-    return { id: randomUUID(), startedAt: this.startedAt, request: this.request, requested: this.requested };
+  private common(): Pick<EndedRequest, 'startedAt' | 'request' | 'requested'> {
+    return { startedAt: this.startedAt, request: this.request, requested: this.requested };
   }
 }

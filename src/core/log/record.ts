@@ -12,6 +12,7 @@ import {
   type Usage,
 } from '../types';
 import type { Redactor } from './redact';
+import type { UsageEntry } from '../usage/totals';
 
 export type LoggingLevel = 'off' | 'metadata' | 'full';
 export type RequestSource = 'extension' | 'cli' | 'server';
@@ -118,8 +119,8 @@ const providerOf = (modelId: string): string => modelId.split('/')[0] ?? modelId
 
 const round = (ms: number): number => Math.round(ms * 10) / 10;
 
-/** The record without contents, not yet redacted. */
-function recordMetadata(input: RecordInput): RequestRecord {
+/** Who answered, and what the request used and cost, attempts other than the answer included. */
+function settle(input: RecordInput) {
   const { result, error } = input;
   const attempts = result?.attempts ?? input.attempts ?? [];
   const last = attempts.at(-1);
@@ -127,7 +128,6 @@ function recordMetadata(input: RecordInput): RequestRecord {
   const model = result?.model ?? last?.model ?? requestedModel;
   const provider = result?.provider ?? last?.provider ?? providerOf(model);
   const latencyMs = result?.latencyMs ?? input.latencyMs ?? 0;
-  const ttftMs = input.ttftMs ?? result?.ttftMs;
   const status: RequestRecord['status'] = result ? 'ok' : error && isAbortError(error) ? 'cancelled' : 'error';
 
   // Attempts other than the answer still cost money (a failed stream, a hedge that lost).
@@ -138,8 +138,26 @@ function recordMetadata(input: RecordInput): RequestRecord {
   const usage = input.usage ?? result?.usage ?? otherAttempts.reduce<Usage>((u, a) => (a.usage ? addUsage(u, a.usage) : u), emptyUsage());
   const cost = cacheHit ? 0 : (answerCost?.total ?? 0) + extraCost;
   const priced = cacheHit || ((answerCost?.priced ?? true) && otherAttempts.every((a) => !a.usage || a.cost !== undefined));
-
   const startedAt = input.startedAt ?? new Date(Date.now() - latencyMs);
+  return { attempts, requestedModel, model, provider, latencyMs, status, usage, cost, priced, cacheHit, startedAt };
+}
+
+/**
+ * What usage totals need of a finished request: the figures of its record (see `toRecord`), without building and
+ * redacting a whole record when nothing is logged.
+ */
+export function usageEntry(input: RecordInput): UsageEntry {
+  const { model, provider, status, usage, cost, priced, cacheHit, startedAt } = settle(input);
+  const entry: UsageEntry = { time: startedAt.toISOString(), model, provider, status, usage, cost, priced, cacheHit };
+  if (input.workspace) entry.workspace = input.workspace;
+  return entry;
+}
+
+/** The record without contents, not yet redacted. */
+function recordMetadata(input: RecordInput): RequestRecord {
+  const { result, error } = input;
+  const { attempts, requestedModel, model, provider, latencyMs, status, usage, cost, priced, cacheHit, startedAt } = settle(input);
+  const ttftMs = input.ttftMs ?? result?.ttftMs;
   const record: RequestRecord = {
     id: input.id ?? randomUUID(),
     time: startedAt.toISOString(),
@@ -166,7 +184,7 @@ function recordMetadata(input: RecordInput): RequestRecord {
 /**
  * Builds the log record for a finished request at the logging level: `off` gives none, `metadata` no contents,
  * `full` adds the request (system, messages, params) and the response. Every string is redacted, at every level.
- * Totals and telemetry need a record even when logging is off: build theirs with `level: 'metadata'`.
+ * Telemetry needs a record even when logging is off: build one with `level: 'metadata'` (totals take `usageEntry`).
  */
 export function toRecord(input: RecordInput, options: RecordOptions): RequestRecord | undefined {
   if (options.level === 'off') return undefined;
