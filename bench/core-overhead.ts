@@ -4,7 +4,9 @@
  * caller one by one as the upstream sends them. Then the core alone: the same requests with the OpenAI adapter
  * replaced by an in-process stub that answers after one turn of the event loop, against calling that stub
  * directly, so that neither the SDK nor the network adds its noise.
- *   node bench/run.mjs core-overhead [--requests N]
+ * Requests made while V8 is still optimizing are reported apart: the first 300 of each path as "cold", and
+ * measurement starts after `--warmup` requests per path.
+ *   node bench/run.mjs core-overhead [--requests N] [--warmup N] [--alone-warmup N]
  */
 import OpenAI from 'openai';
 import { parseArgs } from 'node:util';
@@ -15,10 +17,13 @@ import type { ProviderAdapter } from '../src/core/providers/types';
 import { emptyUsage, type ChatResult } from '../src/core/types';
 import { spawnPrinting, summarize, us } from './support/stats';
 
-const { values } = parseArgs({ options: { requests: { type: 'string' } } });
+const { values } = parseArgs({ options: { requests: { type: 'string' }, warmup: { type: 'string' }, 'alone-warmup': { type: 'string' } } });
 const N = Number(values.requests ?? 3000);
-const WARMUP = 300;
+const WARMUP = Number(values.warmup ?? 2000);
+/** V8 takes tens of thousands of calls to finish optimizing the core's request path (see the README). */
+const ALONE_WARMUP = Number(values['alone-warmup'] ?? 20000);
 const BLOCK = 100;
+const COLD = Math.min(300, WARMUP);
 const MODEL = 'openai/gpt-5-mini';
 
 async function main(): Promise<void> {
@@ -54,6 +59,8 @@ async function main(): Promise<void> {
     const measure = async (a: () => Promise<void>, b: () => Promise<void>) => {
       const wall = { a: [] as number[], b: [] as number[] };
       const cpu = { a: [] as number[], b: [] as number[] };
+      /** The first COLD requests of each path in a fresh process, before V8 has optimized either. */
+      const cold = { a: [] as number[], b: [] as number[] };
       // Alternating blocks rather than single calls: switching between two clients on every call disturbs both.
       for (let i = 0; i < WARMUP + N; i += BLOCK) {
         for (const fn of i % (2 * BLOCK) === 0 ? [a, b] : [b, a]) for (let j = i; j < i + BLOCK; j++) {
@@ -62,13 +69,14 @@ async function main(): Promise<void> {
           await fn();
           const dt = performance.now() - t0;
           const c = process.cpuUsage(c0);
+          if (j < COLD) cold[fn === a ? 'a' : 'b'].push(dt);
           if (j >= WARMUP) {
             wall[fn === a ? 'a' : 'b'].push(dt);
             cpu[fn === a ? 'a' : 'b'].push((c.user + c.system) / 1000);
           }
         }
       }
-      return { a: summarize(wall.a), b: summarize(wall.b), cpuA: summarize(cpu.a), cpuB: summarize(cpu.b) };
+      return { a: summarize(wall.a), b: summarize(wall.b), coldA: summarize(cold.a), coldB: summarize(cold.b), cpuA: summarize(cpu.a), cpuB: summarize(cpu.b) };
     };
 
     const json = await measure(directCall, gatewayCall);
@@ -120,6 +128,10 @@ async function main(): Promise<void> {
     const alone = async (a: () => Promise<unknown>, b: () => Promise<unknown>) => {
       const cpu = { a: [] as number[], b: [] as number[] };
       const wall = { a: [] as number[], b: [] as number[] };
+      for (let i = 0; i < ALONE_WARMUP; i++) {
+        await a();
+        await b();
+      }
       for (let block = 0; block < Math.max(20, N / 100); block++) {
         for (const [key, fn] of block % 2 ? ([['b', b], ['a', a]] as const) : ([['a', a], ['b', b]] as const)) {
           const c0 = process.cpuUsage();
@@ -160,12 +172,17 @@ async function main(): Promise<void> {
     for (const [name, ...nums] of rows.slice(1)) {
       console.log(`| ${name} | ${(nums as number[]).map((n) => us(n)).join(' | ')} |`);
     }
+    console.log(`\nCold: the first ${COLD} requests of each path in this process (p50):\n`);
+    console.log('| path | direct SDK | gateway | gateway added |\n|---|---|---|---|');
+    for (const [name, m] of [['non-streaming', json], ['streaming', sse]] as const) {
+      console.log(`| ${name} | ${us(m.coldA.p50)} | ${us(m.coldB.p50)} | ${us(m.coldB.p50 - m.coldA.p50)} |`);
+    }
     console.log('\nCPU time per request in the calling process (p50 / mean):\n');
     console.log('| path | direct SDK | gateway | gateway added |\n|---|---|---|---|');
     for (const [name, m] of [['non-streaming', json], ['streaming', sse]] as const) {
       console.log(`| ${name} | ${us(m.cpuA.p50)} / ${us(m.cpuA.mean)} | ${us(m.cpuB.p50)} / ${us(m.cpuB.mean)} | ${us(m.cpuB.p50 - m.cpuA.p50)} / ${us(m.cpuB.mean - m.cpuA.mean)} |`);
     }
-    console.log('\nThe core alone, the upstream stubbed in-process (median over blocks of 200 requests):\n');
+    console.log(`\nThe core alone, the upstream stubbed in-process, after ${ALONE_WARMUP} warm-up requests per path (median over blocks of 200 requests):\n`);
     console.log('| path | stub called directly | through the gateway | gateway added (wall p50) | gateway added (CPU) |\n|---|---|---|---|---|');
     for (const [name, m] of [['non-streaming', aloneJson], ['streaming, 20 chunks', aloneStream]] as const) {
       console.log(`| ${name} | ${us(m.wallA)} | ${us(m.wallB)} | ${us(m.wallB - m.wallA)} | ${us(m.cpuB - m.cpuA)} |`);
