@@ -27,7 +27,16 @@ export function resolveGatewayToken(env: Record<string, string | undefined>, dir
   const fromEnv = env[TOKEN_ENV_VAR]?.trim();
   if (fromEnv) return { token: fromEnv, source: 'env' };
   const path = join(dir, TOKEN_FILE_NAME);
-  return { token: readToken(path) ?? createTokenFile(dir, path, newToken()), source: 'file', path };
+  try {
+    return { token: readToken(path) ?? createTokenFile(dir, path, newToken()), source: 'file', path };
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === undefined) throw err;
+    throw new ConfigError(
+      `Could not read or create the gateway token file ${path} (${errorMessage(err)}): make sure ${dir} is a folder ` +
+        `you can write to, or point SWITCHBOARD_DATA_DIR at one, or set ${TOKEN_ENV_VAR}.`,
+      { cause: err },
+    );
+  }
 }
 
 /** The token as the extension resolves it: the file's, or the copy the editor keeps in its SecretStorage. */

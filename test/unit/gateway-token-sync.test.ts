@@ -4,6 +4,7 @@ import { chmodSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { resolveGatewayToken, syncGatewayToken, TOKEN_FILE_NAME } from '../../src/server/token';
+import { ConfigError } from '../../src/core/errors';
 import { fileMode, fileToken, tokenDataDirs } from '../support/token-dirs';
 
 const { root, fresh } = tokenDataDirs('switchboard-token-sync-');
@@ -94,6 +95,17 @@ test('an unwritable data folder: the SecretStorage token still serves, with the 
   assert.match(made.token, /^sb-/);
   assert.equal(made.storeInSecrets, made.token);
   assert.ok(made.fileError);
+
+  // The CLI has no other copy: a configuration error (exit code 2) that names the file and the ways out.
+  assert.throws(
+    () => resolveGatewayToken({}, dir),
+    (err: unknown) =>
+      err instanceof ConfigError &&
+      err.exitCode === 2 &&
+      err.message.includes(join(dir, TOKEN_FILE_NAME)) &&
+      /SWITCHBOARD_DATA_DIR/.test(err.message) &&
+      /SWITCHBOARD_GATEWAY_TOKEN/.test(err.message),
+  );
 });
 
 test('a blank token file is a file problem that says what to do, and the SecretStorage token serves', () => {
