@@ -5,6 +5,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
+import { ConfigError } from '../../src/core/errors';
 import { exportRecords } from '../../src/core/log/export';
 import { toRecord, type RequestRecord } from '../../src/core/log/record';
 import { createRedactor } from '../../src/core/log/redact';
@@ -228,7 +229,13 @@ test('an unwritable folder is reported, not thrown', async () => {
   assert.equal(await log.append(record(1)), false);
   assert.equal(errors.length, 1);
   assert.match(errors[0], /^Request log not written: .*requests continue\.$/);
-  await assert.rejects(collect(log), /ENOTDIR/);
+  // Reading it is a configuration error that names the folder (the CLI exits 2 with it), not a bare ENOTDIR.
+  await assert.rejects(collect(log), (err: unknown) => {
+    assert.ok(err instanceof ConfigError, String(err));
+    assert.equal(err.exitCode, 2);
+    assert.match(err.message, /^Could not read the request log folder .*logs \(ENOTDIR.*\): make sure it is a folder you can read and write\.$/);
+    return true;
+  });
 });
 
 test('a key pasted in a prompt never reaches the file, at any level', async () => {

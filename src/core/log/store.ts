@@ -1,6 +1,7 @@
 import { promises as nodeFsPromises } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
+import { ConfigError, errorMessage } from '../errors';
 import type { RequestRecord, RequestStatus } from './record';
 
 export { dataPaths, defaultDataDir } from './paths';
@@ -177,7 +178,9 @@ export class RequestLog {
       names = await this.fs.readdir(this.dir);
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
-      throw err;
+      throw new ConfigError(`Could not read the request log folder ${this.dir} (${errorMessage(err)}): make sure it is a folder you can read and write.`, {
+        cause: err,
+      });
     }
     const files: LogFile[] = [];
     for (const name of names) {
