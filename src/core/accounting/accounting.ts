@@ -262,7 +262,7 @@ export class Accounting implements TicketHost {
       });
       return { log, totals };
     } catch (err) {
-      onWarning(`Usage totals could not be loaded from ${this.dataDir}: ${errorMessage(err)}. Counting from zero, in memory.`);
+      onWarning(`Usage totals could not be loaded from ${this.dataDir}, so they count from zero, in memory: ${errorMessage(err)}`);
       return { log, totals: new MemoryTotals(this.workspace) };
     }
   }
