@@ -29,7 +29,7 @@ export function createAuthCheck(token: string): AuthCheck {
         return new HttpError(
           401,
           'authentication',
-          'Missing gateway token. Send "Authorization: Bearer <token>" or "x-api-key: <token>"; "switchboard serve --print-token" shows it.',
+          'Missing gateway token. Send "Authorization: Bearer <token>" or "x-api-key: <token>"; "switchboard token" prints it.',
           'missing_api_key',
         );
       }

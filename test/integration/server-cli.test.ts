@@ -72,7 +72,7 @@ test('serve prints where it listens and where the token is, answers, and stops o
   }
   assert.ok(url, `no URL in: ${run.out()}${run.err()}`);
   assert.match(run.out(), new RegExp(`Token: in ${join(dir, 'serve', 'gateway-token').replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}`));
-  assert.match(run.out(), /--print-token/);
+  assert.match(run.out(), /print it with "switchboard token"/);
 
   const token = resolveGatewayToken(env).token;
   const openai = new OpenAI({ apiKey: token, baseURL: `${url}/v1`, maxRetries: 0 });

@@ -71,7 +71,7 @@ describe('auth', () => {
     const body = await response.json();
     assert.equal(body.error.code, 'missing_api_key');
     assert.equal(body.error.type, 'authentication_error');
-    assert.match(body.error.message, /--print-token/);
+    assert.match(body.error.message, /"switchboard token" prints it/);
   });
 
   test('a wrong token gets 401 through both SDKs, in each format', async () => {

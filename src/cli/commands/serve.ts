@@ -37,7 +37,7 @@ export async function serveCommand(ctx: CliContext, options: ServeOptions, signa
   const server = await startServer({ gateway: ctx.gateway, host, port, token: token.token, tokenFile: token.path });
   void ctx.gateway.discoverLocalModels().catch(() => undefined);
 
-  const where = token.source === 'env' ? `from ${TOKEN_ENV_VAR}` : `in ${token.path} (print it with "switchboard serve --print-token")`;
+  const where = token.source === 'env' ? `from ${TOKEN_ENV_VAR}` : `in ${token.path} (print it with "switchboard token")`;
   ctx.stdout.write(
     [
       `Switchboard gateway listening on ${server.url}`,

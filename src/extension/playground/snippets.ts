@@ -66,7 +66,7 @@ function pythonLiteral(value: unknown, indent = 0): string {
 export function snippet(format: SnippetFormat, request: RunRequest, baseUrl: string): string {
   const body = chatCompletionBody(request);
   const base = baseUrl.replace(/\/+$/, '');
-  const tokenHint = `The local gateway's token: "Switchboard: Show Gateway Token", or \`switchboard serve --print-token\`.`;
+  const tokenHint = `The local gateway's token: "Switchboard: Show Gateway Token", or \`switchboard token\`.`;
   switch (format) {
     case 'curl':
       // The body goes through stdin: no shell quoting to get wrong, and no argument-length limit for images.
