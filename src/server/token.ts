@@ -26,7 +26,7 @@ export const gatewayTokenPath = (env: Record<string, string | undefined>, dir = 
 export function resolveGatewayToken(env: Record<string, string | undefined>, dir = defaultDataDir(env)): GatewayToken {
   const fromEnv = env[TOKEN_ENV_VAR]?.trim();
   if (fromEnv) return { token: fromEnv, source: 'env' };
-  const path = join(dir, TOKEN_FILE_NAME);
+  const path = gatewayTokenPath(env, dir);
   try {
     return { token: readToken(path) ?? createTokenFile(dir, path, newToken()), source: 'file', path };
   } catch (err) {
@@ -71,7 +71,7 @@ export function syncGatewayToken(
 ): SyncedGatewayToken {
   const fromEnv = env[TOKEN_ENV_VAR]?.trim();
   if (fromEnv) return { token: fromEnv, source: 'env' };
-  const path = join(dir, TOKEN_FILE_NAME);
+  const path = gatewayTokenPath(env, dir);
   const secret = stored?.trim() || undefined;
   const update = (token: string) => (token === secret ? {} : { storeInSecrets: token });
   try {
@@ -104,7 +104,7 @@ export function envTokenRotationError(env: Record<string, string | undefined>): 
 export function rotateGatewayToken(env: Record<string, string | undefined>, dir = defaultDataDir(env)): { token: string; path: string } {
   const envError = envTokenRotationError(env);
   if (envError) throw envError;
-  const path = join(dir, TOKEN_FILE_NAME);
+  const path = gatewayTokenPath(env, dir);
   const token = newToken();
   const temp = `${path}.${randomBytes(6).toString('hex')}.tmp`;
   try {
