@@ -8,6 +8,6 @@ const root = document.getElementById('app');
 if (root) {
   new App(root, acquireApi());
   performance.mark('playground:app-mounted');
-  // The renderer, then its grammars, while the panel waits for a prompt: one idle period each.
-  requestIdleCallback(() => void loadMarkdown().then((markdown) => markdown.prepareHighlighting()), { timeout: 1000 });
+  // The renderer, and the highlighting worker with its grammars, while the panel waits for a prompt.
+  requestIdleCallback(() => void loadMarkdown().then((markdown) => markdown.warmUpHighlighting()), { timeout: 1000 });
 }

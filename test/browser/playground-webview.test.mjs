@@ -55,15 +55,17 @@ after(async () => {
 
 /**
  * A page running the app as VS Code would serve it, with `state` as what getState() returns. With `holdScript`,
- * the app's script is held back until `app.releaseScript()`.
+ * the app's script is held back until `app.releaseScript()`. The built files named in `unavailable` answer 404.
  */
-async function openApp({ state, holdScript = false } = {}) {
+async function openApp({ state, holdScript = false, unavailable = [] } = {}) {
   let releaseScript = () => {};
   const scriptHeld = holdScript ? new Promise((resolve) => (releaseScript = resolve)) : undefined;
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   const page = await context.newPage();
   const errors = [];
+  const warnings = [];
   page.on('pageerror', (error) => errors.push(error.message));
+  page.on('console', (message) => message.type() === 'warning' && warnings.push(message.text()));
   await page.route(`${ORIGIN}/**`, async (route) => {
     const url = new URL(route.request().url());
     if (url.pathname === '/') {
@@ -71,7 +73,7 @@ async function openApp({ state, holdScript = false } = {}) {
       return route.fulfill({ contentType: 'text/html', body: html });
     }
     const file = path.join(MEDIA, path.basename(url.pathname));
-    if (!fs.existsSync(file)) return route.fulfill({ status: 404, body: '' });
+    if (!fs.existsSync(file) || unavailable.includes(path.basename(file))) return route.fulfill({ status: 404, body: '' });
     if (scriptHeld && path.basename(file) === 'playground.js') await scriptHeld;
     return route.fulfill({ contentType: file.endsWith('.js') ? 'text/javascript' : 'text/css', body: fs.readFileSync(file) });
   });
@@ -95,6 +97,7 @@ async function openApp({ state, holdScript = false } = {}) {
     page,
     releaseScript,
     errors,
+    warnings,
     emit: (message) => page.evaluate((m) => window.postMessage(m, '*'), message),
     posted: () => page.evaluate(() => window.__posted),
     state: () => page.evaluate(() => window.__state),
@@ -116,6 +119,11 @@ async function openApp({ state, holdScript = false } = {}) {
       await page.locator('.prompt-input').press('Control+Enter');
       await page.waitForFunction((n) => window.__posted.filter((m) => m.type === 'run').length >= n, before + expectedRuns);
       return (await app.sent('run')).slice(before);
+    },
+    /** Plays the host answering `run` with `text` in one piece. */
+    async answer(run, text) {
+      await app.emit({ type: 'runText', runId: run.runId, text });
+      await app.emit({ type: 'runDone', runId: run.runId, text, stats: stats() });
     },
     close: () => context.close(),
   };
@@ -513,6 +521,39 @@ describe('playground webview (Chromium, stub VS Code API)', () => {
     }
   });
 
+  it('highlights code in its worker as text: markup in a code block stays text', async () => {
+    const app = await openApp();
+    try {
+      await app.init();
+      const [run] = await app.ask('Show me HTML');
+      await app.answer(run, '```html\n<img src=x onerror="window.__pwned = 1"><b>bold?</b>\n```\n');
+      const code = app.page.locator('.reply pre code.hljs.language-html');
+      await code.locator('.hljs-tag').first().waitFor();
+      assert.equal(await code.innerText(), '<img src=x onerror="window.__pwned = 1"><b>bold?</b>');
+      assert.equal(await app.page.locator('.reply img, .reply b').count(), 0);
+      assert.equal(await app.page.evaluate(() => window.__pwned), undefined);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('shows code plain, and says why in the console, when the highlighting worker cannot load', async () => {
+    const app = await openApp({ unavailable: ['highlight-worker.js'] });
+    try {
+      await app.init();
+      const [run] = await app.ask('Show me code');
+      await app.answer(run, 'Here:\n\n```js\nconst answer = 42;\n```\n');
+      await app.page.locator('.reply .stats').waitFor();
+      await waitUntil(() => app.warnings.some((w) => /without highlighting; the highlighting worker did not start \(Error: HTTP 404\)/.test(w)));
+      const code = app.page.locator('.reply pre code.language-js');
+      assert.equal(await code.innerText(), 'const answer = 42;');
+      assert.equal(await app.page.locator('.reply pre code.hljs').count(), 0);
+      assert.deepEqual(app.errors, []);
+    } finally {
+      await app.close();
+    }
+  });
+
   it('streams a 20,000-token answer block by block (figures printed, not asserted)', async () => {
     const app = await openApp();
     try {
@@ -584,4 +625,11 @@ function longMarkdown(chars) {
     );
   }
   return parts.join('');
+}
+
+async function waitUntil(condition, timeoutMs = 5000) {
+  for (const started = Date.now(); !condition(); ) {
+    if (Date.now() - started > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
 }

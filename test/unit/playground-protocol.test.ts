@@ -109,13 +109,16 @@ test('a conversation is titled by its first prompt, cut to 60 characters', () =>
   assert.ok(long.endsWith('…'));
 });
 
-test('the page allows only its own script and style, by nonce, and no network', () => {
+test('the page allows only its own script and style, by nonce, and no network beyond its own assets', () => {
   const html = playgroundHtml({ cspSource: 'https://webview.test', scriptUri: 'https://webview.test/p.js', style: '.app{color:red}</style><script>', nonce: 'abc123' });
   const csp = html.match(/Content-Security-Policy" content="([^"]+)"/)?.[1] ?? '';
   assert.match(csp, /default-src 'none'/);
   assert.match(csp, /script-src 'nonce-abc123' https:\/\/webview\.test(;|$)/);
   assert.match(csp, /img-src https:\/\/webview\.test data:/);
-  assert.doesNotMatch(csp, /unsafe-inline|unsafe-eval|connect-src|\*/);
+  assert.doesNotMatch(csp, /unsafe-inline|unsafe-eval|\*/);
+  // The highlighting worker's script is fetched from the webview's own assets and started from a blob: URL.
+  assert.match(csp, /connect-src https:\/\/webview\.test(;|$)/);
+  assert.match(csp, /worker-src blob:(;|$)/);
   // Nothing the page names delays its load event: the style is inline, the module is added by the nonce'd loader.
   assert.match(html, /<style nonce="abc123">\.app\{color:red\}<\\\/style><script><\/style>/);
   assert.match(html, /<script nonce="abc123">addEventListener\('load'[^<]*s\.nonce = "abc123"; s\.src = "https:\/\/webview\.test\/p\.js"/);

@@ -21,8 +21,9 @@ const scriptValue = (value: string) => JSON.stringify(value).replace(/</g, '\\u0
 
 /**
  * The playground page. Its policy allows the app's module (and the chunks it imports, from the webview's own
- * origin), the nonce'd style and loader, and data: images (attachments), and nothing else: no eval, no network,
- * no remote resources, so even a prompt-injected answer that slipped past the sanitizer could load or send nothing.
+ * origin), the nonce'd style and loader, data: images (attachments), and the highlighting worker (fetched from the
+ * built assets, started from a blob: URL), and nothing else: no eval, no network beyond the built assets, no
+ * remote resources, so even a prompt-injected answer that slipped past the sanitizer could load or send nothing.
  *
  * First paint: VS Code keeps a webview's frame hidden until the page's `load` event, which waits for every
  * script and stylesheet the page names. So the page names none: the style is inline, the composer is already in
@@ -37,6 +38,9 @@ export function playgroundHtml(options: PlaygroundHtmlOptions): string {
     `style-src ${options.cspSource} 'nonce-${nonce}'`,
     `font-src ${options.cspSource}`,
     `script-src 'nonce-${nonce}' ${options.cspSource}`,
+    // The highlighting worker: its script is fetched from the built assets and started from a blob: URL.
+    `connect-src ${options.cspSource}`,
+    'worker-src blob:',
     "base-uri 'none'",
     "form-action 'none'",
   ].join('; ');
