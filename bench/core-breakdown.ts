@@ -1,0 +1,190 @@
+/**
+ * Where the core's added time goes, for the README's explanation of core-overhead's figures. Two parts, one run:
+ *  1. Non-streaming requests to the loopback fake through three paths, interleaved: the SDK called directly, the
+ *     OpenAI adapter called directly (the gateway's SDK client and request mapping, no core), and the gateway.
+ *  2. The core alone against an in-process stub, as in core-overhead, but with the stub reading through a buffer
+ *     of 0, 4 or 16 MB on each call: as the SDK's and undici's own work between the core's steps does, this
+ *     evicts the core's data from the CPU caches.
+ *  3. The core alone, streaming 20 chunks from the stub, with the garbage collector's time per stream.
+ *   node bench/run.mjs core-breakdown [--requests N] [--warmup N]
+ */
+import OpenAI from 'openai';
+import { parseArgs } from 'node:util';
+import { parseSettings } from '../src/core/config/settings';
+import { Gateway } from '../src/core/gateway';
+import { envKeySource } from '../src/core/keys';
+import { openaiAdapter } from '../src/core/providers/openai/index';
+import { BUILTIN_PROVIDERS } from '../src/core/providers/registry';
+import type { ProviderAdapter, ResolvedCall } from '../src/core/providers/types';
+import { emptyUsage, type ChatResult } from '../src/core/types';
+import { spawnPrinting, summarize, us } from './support/stats';
+
+const { values } = parseArgs({ options: { requests: { type: 'string' }, warmup: { type: 'string' } } });
+const N = Number(values.requests ?? 3000);
+const WARMUP = Number(values.warmup ?? 3000);
+const BLOCK = 100;
+const MODEL = 'openai/gpt-5-mini';
+const messages = [{ role: 'user' as const, content: 'Say something short.' }];
+
+/** Read by nobody; it keeps the buffer reads from being optimized away. */
+export let checksum = 0;
+
+type Paths = Record<string, () => Promise<unknown>>;
+
+/**
+ * Runs the paths in blocks, rotating their order, and keeps wall and CPU time per request after the warm-up, and
+ * the garbage collector's time per request (each pause counted to the block that was running when it started).
+ */
+async function interleave(paths: Paths, warmup: number, requests: number) {
+  const names = Object.keys(paths);
+  const wall = new Map(names.map((n) => [n, [] as number[]]));
+  const cpu = new Map(names.map((n) => [n, [] as number[]]));
+  const blocks: { name: string; from: number; to: number }[] = [];
+  const pauses: PerformanceEntry[] = [];
+  const observer = new PerformanceObserver((list) => pauses.push(...list.getEntries()));
+  observer.observe({ entryTypes: ['gc'] });
+  for (let i = 0, round = 0; i < warmup + requests; i += BLOCK, round++) {
+    for (let k = 0; k < names.length; k++) {
+      const name = names[(k + round) % names.length]!;
+      const from = performance.now();
+      for (let j = i; j < i + BLOCK; j++) {
+        const c0 = process.cpuUsage();
+        const t0 = performance.now();
+        await paths[name]!();
+        const dt = performance.now() - t0;
+        const c = process.cpuUsage(c0);
+        if (j < warmup) continue;
+        wall.get(name)!.push(dt);
+        cpu.get(name)!.push((c.user + c.system) / 1000);
+      }
+      if (i >= warmup) blocks.push({ name, from, to: performance.now() });
+    }
+  }
+  await new Promise((resolve) => setImmediate(resolve));
+  observer.disconnect();
+  const gc = new Map(names.map((n) => [n, 0]));
+  for (const pause of pauses) {
+    const block = blocks.find((b) => pause.startTime >= b.from && pause.startTime < b.to);
+    if (block) gc.set(block.name, gc.get(block.name)! + pause.duration);
+  }
+  return new Map(names.map((n) => [n, { wall: summarize(wall.get(n)!).p50, cpu: summarize(cpu.get(n)!).p50, gc: gc.get(n)! / requests }]));
+}
+
+async function throughTheFake(): Promise<void> {
+  const { child, value: upstream } = await spawnPrinting(process.execPath, ['--import', 'tsx', 'bench/support/upstream-process.ts'], 'FAKE_UPSTREAM_URL');
+  try {
+    const baseURL = `${upstream}/v1`;
+    const env = { OPENAI_API_KEY: 'bench-key', SWITCHBOARD_OPENAI_BASE_URL: baseURL };
+    const gateway = new Gateway({ settings: parseSettings({ 'logging.level': 'off' }).settings, keys: envKeySource(env), env });
+    const direct = new OpenAI({ apiKey: 'bench-key', baseURL, maxRetries: 0 });
+    const call: ResolvedCall = {
+      provider: BUILTIN_PROVIDERS.find((p) => p.id === 'openai')!,
+      modelId: MODEL,
+      upstreamModel: 'gpt-5-mini',
+      baseURL,
+      apiKey: 'bench-key',
+      headers: {},
+      request: gateway.normalize({ model: MODEL, messages, maxTokens: 64 }),
+    };
+    const figures = await interleave(
+      {
+        'direct SDK': () => direct.chat.completions.create({ model: 'gpt-5-mini', messages, max_completion_tokens: 64 }),
+        'adapter alone': () => openaiAdapter.complete(call, { signal: new AbortController().signal }),
+        gateway: () => gateway.complete({ model: MODEL, messages, maxTokens: 64 }),
+      },
+      WARMUP,
+      N,
+    );
+    const base = figures.get('direct SDK')!;
+    console.log(`\nNon-streaming through the loopback fake, ${N} requests per path after ${WARMUP} warm-up, ${process.version}:\n`);
+    console.log('| path | wall p50 | added | CPU p50 | added | GC per request |\n|---|---|---|---|---|---|');
+    for (const [name, f] of figures) {
+      console.log(`| ${name} | ${us(f.wall)} | ${us(f.wall - base.wall)} | ${us(f.cpu)} | ${us(f.cpu - base.cpu)} | ${us(f.gc)} |`);
+    }
+  } finally {
+    child.kill();
+  }
+}
+
+async function coreWithCachesDisturbed(): Promise<void> {
+  console.log(`\nThe core alone against an in-process stub that reads through a buffer on each call (wall p50):\n`);
+  console.log('| buffer read per call | stub called directly | through the gateway | gateway added | GC per request, stub / gateway |\n|---|---|---|---|---|');
+  const stubResult: ChatResult = { text: 'Something short.', toolCalls: [], finishReason: 'stop', usage: { ...emptyUsage(), inputTokens: 12, outputTokens: 4 } };
+  const env = { OPENAI_API_KEY: 'bench-key' };
+  for (const mb of [0, 4, 16]) {
+    const buffer = new Float64Array((mb * 1024 * 1024) / 8);
+    // One read per 64-byte cache line.
+    const disturb = () => {
+      for (let i = 0; i < buffer.length; i += 8) checksum += buffer[i]!;
+    };
+    const stub: ProviderAdapter = {
+      async complete(_call, options) {
+        options.signal?.addEventListener('abort', () => undefined, { once: true });
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        disturb();
+        return { ...stubResult };
+      },
+      stream: () => {
+        throw new Error('not used');
+      },
+    };
+    const gateway = new Gateway({ settings: parseSettings({ 'logging.level': 'off' }).settings, keys: envKeySource(env), env, adapters: { openai: stub } });
+    const figures = await interleave(
+      {
+        stub: () => stub.complete(undefined as never, { signal: new AbortController().signal }),
+        gateway: () => gateway.complete({ model: MODEL, messages, maxTokens: 64 }),
+      },
+      5000,
+      Math.max(N, 2000),
+    );
+    const [a, b] = [figures.get('stub')!, figures.get('gateway')!];
+    console.log(`| ${mb} MB | ${us(a.wall)} | ${us(b.wall)} | ${us(b.wall - a.wall)} | ${us(a.gc)} / ${us(b.gc)} |`);
+  }
+}
+
+/** A stream of 20 chunks, each a turn of the event loop apart, through the core alone: time and GC per stream. */
+async function streamingCoreAlone(): Promise<void> {
+  const usage = { ...emptyUsage(), inputTokens: 12, outputTokens: 20 };
+  const stub: ProviderAdapter = {
+    complete: () => Promise.reject(new Error('not used')),
+    async *stream(_call, options) {
+      options.signal?.addEventListener('abort', () => undefined, { once: true });
+      for (let i = 0; i < 20; i++) {
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        yield { type: 'text', delta: 'x' };
+      }
+      yield { type: 'usage', usage };
+      yield { type: 'done', result: { text: 'x'.repeat(20), toolCalls: [], finishReason: 'stop', usage } };
+    },
+  };
+  const env = { OPENAI_API_KEY: 'bench-key' };
+  const gateway = new Gateway({ settings: parseSettings({ 'logging.level': 'off' }).settings, keys: envKeySource(env), env, adapters: { openai: stub } });
+  const figures = await interleave(
+    {
+      stub: async () => {
+        for await (const event of stub.stream(undefined as never, { signal: new AbortController().signal })) void event;
+      },
+      gateway: async () => {
+        for await (const event of gateway.stream({ model: MODEL, messages, maxTokens: 64 })) if (event.type === 'error') throw event.error;
+      },
+    },
+    5000,
+    Math.max(N, 2000),
+  );
+  const [a, b] = [figures.get('stub')!, figures.get('gateway')!];
+  console.log(`\nThe core alone, streaming 20 chunks from an in-process stub (p50 per stream):\n`);
+  console.log('| path | wall | CPU | GC per stream |\n|---|---|---|---|');
+  console.log(`| stub called directly | ${us(a.wall)} | ${us(a.cpu)} | ${us(a.gc)} |`);
+  console.log(`| through the gateway | ${us(b.wall)} (+${us(b.wall - a.wall)}) | ${us(b.cpu)} (+${us(b.cpu - a.cpu)}) | ${us(b.gc)} (+${us(b.gc - a.gc)}) |`);
+}
+
+async function main(): Promise<void> {
+  await throughTheFake();
+  await coreWithCachesDisturbed();
+  await streamingCoreAlone();
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exitCode = 1;
+});
