@@ -8,6 +8,6 @@ const root = document.getElementById('app');
 if (root) {
   new App(root, acquireApi());
   performance.mark('playground:app-mounted');
-  // The renderer, and the highlighting worker with its grammars, while the panel waits for a prompt.
-  requestIdleCallback(() => void loadMarkdown().then((markdown) => markdown.warmUpHighlighting()), { timeout: 1000 });
+  // The renderer, ready to use, while the panel waits for a prompt.
+  requestIdleCallback(() => void loadMarkdown().then((markdown) => markdown.warmUp()), { timeout: 1000 });
 }

@@ -1,5 +1,6 @@
 import DOMPurify from 'dompurify';
 import { Marked, type Token } from 'marked';
+import { BlockSplitter } from './blocks';
 import { Highlighter } from './highlighter';
 
 const highlighter = new Highlighter(new URL('./highlight-worker.js', import.meta.url));
@@ -22,9 +23,6 @@ const finalMarked = new Marked({
   },
 });
 
-/** Starts the highlighting worker, which compiles its grammars before the first answer needs them. */
-export const warmUpHighlighting = (): void => highlighter.warmUp();
-
 /** The block still streaming: no highlighting, which would redo the whole block on every frame. */
 const draftMarked = new Marked({ gfm: true });
 
@@ -41,4 +39,31 @@ export function renderFinished(tokens: Token[]): DocumentFragment {
 }
 export const renderDraft = (tokens: Token[]): DocumentFragment => sanitize(draftMarked.parser(tokens));
 
-export { BlockSplitter } from './blocks';
+/** A little of everything answers hold, for `warmUp`. */
+const SAMPLE = [
+  '# Title',
+  'Some **bold**, *italic*, `code` and a [link](https://example.com).',
+  '- one\n- two\n\n1. first',
+  '> quoted',
+  '| a | b |\n| - | - |\n| 1 | 2 |',
+  '```\nplain\n```',
+  'the open block',
+].join('\n\n');
+
+/**
+ * Gets the renderer ready while the panel waits for a prompt: starts the highlighting worker, which compiles its
+ * grammars, and renders a sample once, so that the browser compiles the lexer, the renderers and the sanitizer
+ * now. Otherwise that lands in the first frame of the first answer, a long task of its own.
+ */
+export function warmUp(): void {
+  highlighter.warmUp();
+  requestIdleCallback(() => {
+    const splitter = new BlockSplitter();
+    splitter.append(SAMPLE);
+    const { finished, tail } = splitter.update();
+    renderFinished(finished);
+    renderDraft(tail);
+  });
+}
+
+export { BlockSplitter };
