@@ -38,14 +38,25 @@ export class Highlighter {
       .then((script) => {
         const worker = new Worker(URL.createObjectURL(script));
         worker.onmessage = (event: MessageEvent<HighlightResponse>) => this.apply(event.data);
+        // A script that fails as it starts (or later) reports here, not to the constructor.
+        worker.onerror = (event) => {
+          event.preventDefault();
+          worker.terminate();
+          this.worker = Promise.resolve(undefined);
+          this.giveUp(event.message);
+        };
         return worker;
       })
       .catch((error: unknown) => {
-        console.warn(`Switchboard: code blocks are shown without highlighting; the highlighting worker did not start (${String(error)}).`);
-        this.waiting.clear();
+        this.giveUp(String(error));
         return undefined;
       });
     return this.worker;
+  }
+
+  private giveUp(reason: string): void {
+    console.warn(`Switchboard: code blocks are shown without highlighting; the highlighting worker did not start (${reason}).`);
+    this.waiting.clear();
   }
 
   private apply({ id, html }: HighlightResponse): void {

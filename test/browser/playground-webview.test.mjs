@@ -55,9 +55,10 @@ after(async () => {
 
 /**
  * A page running the app as VS Code would serve it, with `state` as what getState() returns. With `holdScript`,
- * the app's script is held back until `app.releaseScript()`. The built files named in `unavailable` answer 404.
+ * the app's script is held back until `app.releaseScript()`. The built files named in `unavailable` answer 404;
+ * those in `replaced` answer with the text given instead.
  */
-async function openApp({ state, holdScript = false, unavailable = [] } = {}) {
+async function openApp({ state, holdScript = false, unavailable = [], replaced = {} } = {}) {
   let releaseScript = () => {};
   const scriptHeld = holdScript ? new Promise((resolve) => (releaseScript = resolve)) : undefined;
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
@@ -75,6 +76,7 @@ async function openApp({ state, holdScript = false, unavailable = [] } = {}) {
     const file = path.join(MEDIA, path.basename(url.pathname));
     if (!fs.existsSync(file) || unavailable.includes(path.basename(file))) return route.fulfill({ status: 404, body: '' });
     if (scriptHeld && path.basename(file) === 'playground.js') await scriptHeld;
+    if (replaced[path.basename(file)]) return route.fulfill({ contentType: 'text/javascript', body: replaced[path.basename(file)] });
     return route.fulfill({ contentType: file.endsWith('.js') ? 'text/javascript' : 'text/css', body: fs.readFileSync(file) });
   });
   await page.addInitScript((initial) => {
@@ -537,20 +539,25 @@ describe('playground webview (Chromium, stub VS Code API)', () => {
     }
   });
 
-  it('shows code plain, and says why in the console, when the highlighting worker cannot load', async () => {
-    const app = await openApp({ unavailable: ['highlight-worker.js'] });
-    try {
-      await app.init();
-      const [run] = await app.ask('Show me code');
-      await app.answer(run, 'Here:\n\n```js\nconst answer = 42;\n```\n');
-      await app.page.locator('.reply .stats').waitFor();
-      await waitUntil(() => app.warnings.some((w) => /without highlighting; the highlighting worker did not start \(Error: HTTP 404\)/.test(w)));
-      const code = app.page.locator('.reply pre code.language-js');
-      assert.equal(await code.innerText(), 'const answer = 42;');
-      assert.equal(await app.page.locator('.reply pre code.hljs').count(), 0);
-      assert.deepEqual(app.errors, []);
-    } finally {
-      await app.close();
+  it('shows code plain, and says why in the console, when the highlighting worker cannot load or start', async () => {
+    const failures = [
+      [{ unavailable: ['highlight-worker.js'] }, /the highlighting worker did not start \(Error: HTTP 404\)/],
+      [{ replaced: { 'highlight-worker.js': 'throw new Error("broken worker")' } }, /the highlighting worker did not start \(Uncaught Error: broken worker\)/],
+    ];
+    for (const [options, warning] of failures) {
+      const app = await openApp(options);
+      try {
+        await app.init();
+        const [run] = await app.ask('Show me code');
+        await app.answer(run, 'Here:\n\n```js\nconst answer = 42;\n```\n');
+        await app.page.locator('.reply .stats').waitFor();
+        await waitUntil(() => app.warnings.some((w) => warning.test(w)));
+        assert.equal(await app.page.locator('.reply pre code.language-js').innerText(), 'const answer = 42;');
+        assert.equal(await app.page.locator('.reply pre code.hljs').count(), 0);
+        assert.deepEqual(app.errors, []);
+      } finally {
+        await app.close();
+      }
     }
   });
 
