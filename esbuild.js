@@ -25,9 +25,9 @@ const builds = [
     banner: { js: '#!/usr/bin/env node' },
   },
   {
-    // The playground webview: the entry module dist/media/playground.js, its chunks (Markdown, highlighting and
-    // sanitizing load with the first answer), and, from its CSS import, dist/media/playground.css, which the
-    // host writes into the page. No eval. Always minified: it is fetched and parsed while the panel opens.
+    // The playground webview: the entry module dist/media/playground.js, its chunks (Markdown and sanitizing load
+    // when the panel is idle or with the first answer), and, from its CSS import, dist/media/playground.css, which
+    // the host writes into the page. No eval. Always minified: it is fetched and parsed while the panel opens.
     entryPoints: { playground: 'media/playground/main.ts' },
     outdir: 'dist/media',
     chunkNames: 'chunk-[hash]',

@@ -1,6 +1,7 @@
 /**
- * The Markdown renderer (marked, highlight.js, DOMPurify: most of the app's code) is a chunk of its own, loaded
- * once the panel is up or when the first answer needs it, whichever is first: not while the panel first paints.
+ * The Markdown renderer (marked and DOMPurify; highlight.js runs in a worker it starts) is a chunk of its own,
+ * loaded once the panel is up or when the first answer needs it, whichever is first: not while the panel first
+ * paints.
  */
 type MarkdownModule = typeof import('./markdown');
 
