@@ -15,9 +15,9 @@ import { Gateway } from '../src/core/gateway';
 import { envKeySource } from '../src/core/keys';
 import { openaiAdapter } from '../src/core/providers/openai/index';
 import { BUILTIN_PROVIDERS } from '../src/core/providers/registry';
-import type { ProviderAdapter, ResolvedCall } from '../src/core/providers/types';
-import { emptyUsage, type ChatResult } from '../src/core/types';
+import type { ResolvedCall } from '../src/core/providers/types';
 import { spawnPrinting, summarize, us } from './support/stats';
+import { stubAdapter, stubbedGateway } from './support/stub-adapter';
 
 const { values } = parseArgs({ options: { requests: { type: 'string' }, warmup: { type: 'string' } } });
 const N = Number(values.requests ?? 3000);
@@ -109,26 +109,13 @@ async function throughTheFake(): Promise<void> {
 async function coreWithCachesDisturbed(): Promise<void> {
   console.log(`\nThe core alone against an in-process stub that reads through a buffer on each call (wall p50):\n`);
   console.log('| buffer read per call | stub called directly | through the gateway | gateway added | GC per request, stub / gateway |\n|---|---|---|---|---|');
-  const stubResult: ChatResult = { text: 'Something short.', toolCalls: [], finishReason: 'stop', usage: { ...emptyUsage(), inputTokens: 12, outputTokens: 4 } };
-  const env = { OPENAI_API_KEY: 'bench-key' };
   for (const mb of [0, 4, 16]) {
     const buffer = new Float64Array((mb * 1024 * 1024) / 8);
     // One read per 64-byte cache line.
-    const disturb = () => {
+    const stub = stubAdapter(() => {
       for (let i = 0; i < buffer.length; i += 8) checksum += buffer[i]!;
-    };
-    const stub: ProviderAdapter = {
-      async complete(_call, options) {
-        options.signal?.addEventListener('abort', () => undefined, { once: true });
-        await new Promise<void>((resolve) => setImmediate(resolve));
-        disturb();
-        return { ...stubResult };
-      },
-      stream: () => {
-        throw new Error('not used');
-      },
-    };
-    const gateway = new Gateway({ settings: parseSettings({ 'logging.level': 'off' }).settings, keys: envKeySource(env), env, adapters: { openai: stub } });
+    });
+    const gateway = stubbedGateway(stub);
     const figures = await interleave(
       {
         stub: () => stub.complete(undefined as never, { signal: new AbortController().signal }),
@@ -144,21 +131,8 @@ async function coreWithCachesDisturbed(): Promise<void> {
 
 /** A stream of 20 chunks, each a turn of the event loop apart, through the core alone: time and GC per stream. */
 async function streamingCoreAlone(): Promise<void> {
-  const usage = { ...emptyUsage(), inputTokens: 12, outputTokens: 20 };
-  const stub: ProviderAdapter = {
-    complete: () => Promise.reject(new Error('not used')),
-    async *stream(_call, options) {
-      options.signal?.addEventListener('abort', () => undefined, { once: true });
-      for (let i = 0; i < 20; i++) {
-        await new Promise<void>((resolve) => setImmediate(resolve));
-        yield { type: 'text', delta: 'x' };
-      }
-      yield { type: 'usage', usage };
-      yield { type: 'done', result: { text: 'x'.repeat(20), toolCalls: [], finishReason: 'stop', usage } };
-    },
-  };
-  const env = { OPENAI_API_KEY: 'bench-key' };
-  const gateway = new Gateway({ settings: parseSettings({ 'logging.level': 'off' }).settings, keys: envKeySource(env), env, adapters: { openai: stub } });
+  const stub = stubAdapter();
+  const gateway = stubbedGateway(stub);
   const figures = await interleave(
     {
       stub: async () => {

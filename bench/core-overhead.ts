@@ -13,9 +13,8 @@ import { parseArgs } from 'node:util';
 import { parseSettings } from '../src/core/config/settings';
 import { Gateway } from '../src/core/gateway';
 import { envKeySource } from '../src/core/keys';
-import type { ProviderAdapter } from '../src/core/providers/types';
-import { emptyUsage, type ChatResult } from '../src/core/types';
 import { spawnPrinting, summarize, us } from './support/stats';
+import { stubAdapter, stubbedGateway } from './support/stub-adapter';
 
 const { values } = parseArgs({ options: { requests: { type: 'string' }, warmup: { type: 'string' }, 'alone-warmup': { type: 'string' } } });
 const N = Number(values.requests ?? 3000);
@@ -106,25 +105,8 @@ async function main(): Promise<void> {
     }
 
     // The core alone. CPU per request is the median over blocks of 200 requests, the two paths alternating.
-    const stubResult: ChatResult = { text: 'Something short.', toolCalls: [], finishReason: 'stop', usage: { ...emptyUsage(), inputTokens: 12, outputTokens: 4 } };
-    const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
-    const stub: ProviderAdapter = {
-      async complete(_call, options) {
-        options.signal?.addEventListener('abort', () => undefined, { once: true });
-        await nextTurn();
-        return { ...stubResult };
-      },
-      async *stream(_call, options) {
-        options.signal?.addEventListener('abort', () => undefined, { once: true });
-        for (let i = 0; i < 20; i++) {
-          await nextTurn();
-          yield { type: 'text', delta: 'x' };
-        }
-        yield { type: 'usage', usage: stubResult.usage };
-        yield { type: 'done', result: { ...stubResult } };
-      },
-    };
-    const stubbed = new Gateway({ settings: parseSettings({ 'logging.level': 'off' }).settings, keys: envKeySource(env), env, adapters: { openai: stub } });
+    const stub = stubAdapter();
+    const stubbed = stubbedGateway(stub);
     const alone = async (a: () => Promise<unknown>, b: () => Promise<unknown>) => {
       const cpu = { a: [] as number[], b: [] as number[] };
       const wall = { a: [] as number[], b: [] as number[] };
