@@ -3,8 +3,9 @@ import assert from 'node:assert/strict';
 import { promises as fsp } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
+import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { UsageTotals, aggregate, localDay, type UsageEntry } from '../../src/core/usage/totals';
+import { UsageTotals, aggregate, localDay, type LiveUsage, type UsageEntry } from '../../src/core/usage/totals';
 
 const dirs: string[] = [];
 after(async () => {
@@ -34,6 +35,12 @@ function entry(time: Date, overrides: Partial<UsageEntry> = {}): UsageEntry {
   };
 }
 
+/** The same request as the running totals take it when it ends. */
+function live(time: Date, overrides: Partial<UsageEntry> = {}): LiveUsage {
+  const { time: _logged, ...figures } = entry(time, overrides);
+  return { ...figures, startedAt: time };
+}
+
 async function* iterate<T>(items: T[]): AsyncGenerator<T> {
   yield* items;
 }
@@ -41,11 +48,11 @@ async function* iterate<T>(items: T[]): AsyncGenerator<T> {
 test('totals by session, day, month, workspace, model and provider', async () => {
   let now = at(2025, 3, 10);
   const totals = await UsageTotals.load({ file: await tempFile(), now: () => now, workspace: '/ws/a', debounceMs: 10_000 });
-  totals.add(entry(now, { workspace: '/ws/a' }));
-  totals.add(entry(now, { model: 'anthropic/claude-haiku-4-5', provider: 'anthropic', cost: 0.25, workspace: '/ws/b' }));
-  totals.add(entry(now, { status: 'error', cost: 0, usage: { inputTokens: 0, cachedInputTokens: 0, cacheWriteTokens: 0, outputTokens: 0, reasoningTokens: 0 } }));
-  totals.add(entry(now, { cacheHit: true }));
-  totals.add(entry(now, { priced: false, cost: 0, usage: { inputTokens: 7, cachedInputTokens: 0, cacheWriteTokens: 0, outputTokens: 3, reasoningTokens: 0, estimated: true } }));
+  totals.add(live(now, { workspace: '/ws/a' }));
+  totals.add(live(now, { model: 'anthropic/claude-haiku-4-5', provider: 'anthropic', cost: 0.25, workspace: '/ws/b' }));
+  totals.add(live(now, { status: 'error', cost: 0, usage: { inputTokens: 0, cachedInputTokens: 0, cacheWriteTokens: 0, outputTokens: 0, reasoningTokens: 0 } }));
+  totals.add(live(now, { cacheHit: true }));
+  totals.add(live(now, { priced: false, cost: 0, usage: { inputTokens: 7, cachedInputTokens: 0, cacheWriteTokens: 0, outputTokens: 3, reasoningTokens: 0, estimated: true } }));
 
   let s = totals.snapshot();
   assert.equal(s.session.requests, 5);
@@ -65,7 +72,7 @@ test('totals by session, day, month, workspace, model and provider', async () =>
 
   // The next day: today starts over, the month goes on.
   now = at(2025, 3, 11);
-  totals.add(entry(now, { cost: 1 }));
+  totals.add(live(now, { cost: 1 }));
   s = totals.snapshot();
   assert.equal(s.today.costUsd, 1);
   assert.equal(s.month.costUsd, 1.75);
@@ -79,8 +86,8 @@ test('totals survive a restart (but the session does not), written atomically', 
   const file = await tempFile();
   const now = at(2025, 3, 10);
   const first = await UsageTotals.load({ file, now: () => now, debounceMs: 5 });
-  first.add(entry(now));
-  first.add(entry(now, { cost: 0.25 }));
+  first.add(live(now));
+  first.add(live(now, { cost: 0.25 }));
   // The debounced save happens by itself.
   const deadline = Date.now() + 5000;
   let saved: { month: { tally: { costUsd: number } } } | undefined;
@@ -89,7 +96,7 @@ test('totals survive a restart (but the session does not), written atomically', 
     saved = await fsp.readFile(file, 'utf8').then(JSON.parse, () => undefined);
   }
   assert.equal(saved?.month.tally.costUsd, 0.75);
-  first.add(entry(now, { cost: 1 }));
+  first.add(live(now, { cost: 1 }));
   await first.flush();
   assert.deepEqual((await fsp.readdir(join(file, '..'))).filter((n) => n.endsWith('.tmp')), []);
 
@@ -99,7 +106,7 @@ test('totals survive a restart (but the session does not), written atomically', 
   assert.equal(s.month.requests, 3);
   assert.equal(s.byModel['openai/gpt-5-mini'].requests, 3);
   assert.equal(s.session.requests, 0);
-  second.add(entry(now));
+  second.add(live(now));
   second.resetSession();
   assert.equal(second.snapshot().session.requests, 0);
   assert.equal(second.snapshot().today.requests, 4);
@@ -153,4 +160,26 @@ test('aggregate() computes totals and per-model, per-provider, per-day aggregate
   assert.equal(agg.byDay.get(localDay(at(2025, 3, 10)))?.requests, 2);
   assert.equal(agg.byDay.get(localDay(at(2025, 3, 11)))?.requests, 1);
   assert.equal(agg.byWorkspace.get('/ws')?.requests, 1);
+});
+
+test('local days and months stay right from hour to hour, over a year with daylight saving, forwards and back', () => {
+  // In a child process, for a time zone with daylight saving whatever this machine's is.
+  const script = `
+    const { localDay, localMonth } = require('./src/core/usage/totals');
+    const expected = (d) => [d.getFullYear(), d.getMonth() + 1, d.getDate()].map((n) => String(n).padStart(2, '0')).join('-');
+    const times = [];
+    for (let t = new Date(2025, 0, 1).getTime(); t < new Date(2026, 0, 2).getTime(); t += 53 * 60_000) times.push(new Date(t));
+    let wrong = 0;
+    for (const d of [...times, ...times.reverse()]) if (localDay(d) !== expected(d) || localMonth(d) !== expected(d).slice(0, 7)) wrong++;
+    console.log(JSON.stringify({ checked: times.length * 2, wrong, offsets: new Set(times.map((d) => d.getTimezoneOffset())).size }));
+  `;
+  const out = execFileSync(process.execPath, ['--import', 'tsx', '-e', script], {
+    cwd: join(__dirname, '..', '..'),
+    encoding: 'utf8',
+    env: { ...process.env, TZ: 'America/New_York' },
+  });
+  const result = JSON.parse(out.trim().split('\n').pop() ?? '') as { checked: number; wrong: number; offsets: number };
+  assert.equal(result.offsets, 2, 'the year crossed daylight saving');
+  assert.ok(result.checked > 19_000);
+  assert.equal(result.wrong, 0);
 });

@@ -1,9 +1,9 @@
-import { addToTally, emptyTally, localDay, localMonth, type Tally, type TotalsSnapshot, type UsageEntry } from '../usage/totals';
+import { addToTally, emptyTally, localDay, localMonth, type Tally, type LiveUsage, type TotalsSnapshot } from '../usage/totals';
 import type { Spend } from '../usage/budget';
 
 /** What the accounting needs from usage totals: `UsageTotals` (persisted) or `MemoryTotals` (no data folder). */
 export interface TotalsStore {
-  add(entry: UsageEntry): void;
+  add(entry: LiveUsage): void;
   snapshot(): TotalsSnapshot;
   spend(): Spend;
   resetSession(): void;
@@ -47,10 +47,10 @@ export class MemoryTotals implements TotalsStore {
     if (this.month.key !== localMonth(now)) this.month = { key: localMonth(now), tally: emptyTally() };
   }
 
-  add(entry: UsageEntry): void {
+  add(entry: LiveUsage): void {
     this.roll();
     addToTally(this.session, entry);
-    const started = new Date(entry.time);
+    const started = entry.startedAt;
     if (localDay(started) === this.day.key) addToTally(this.day.tally, entry);
     if (localMonth(started) === this.month.key) addToTally(this.month.tally, entry);
     addToTally(bucket(this.byModel, entry.model), entry);

@@ -12,7 +12,7 @@ import {
   type Usage,
 } from '../types';
 import type { Redactor } from './redact';
-import type { UsageEntry } from '../usage/totals';
+import type { LiveUsage } from '../usage/totals';
 
 export type LoggingLevel = 'off' | 'metadata' | 'full';
 export type RequestSource = 'extension' | 'cli' | 'server';
@@ -146,9 +146,9 @@ function settle(input: RecordInput) {
  * What usage totals need of a finished request: the figures of its record (see `toRecord`), without building and
  * redacting a whole record when nothing is logged.
  */
-export function usageEntry(input: RecordInput): UsageEntry {
+export function liveUsage(input: RecordInput): LiveUsage {
   const { model, provider, status, usage, cost, priced, cacheHit, startedAt } = settle(input);
-  const entry: UsageEntry = { time: startedAt.toISOString(), model, provider, status, usage, cost, priced, cacheHit };
+  const entry: LiveUsage = { startedAt, model, provider, status, usage, cost, priced, cacheHit };
   if (input.workspace) entry.workspace = input.workspace;
   return entry;
 }

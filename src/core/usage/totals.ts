@@ -13,6 +13,9 @@ import type { RequestRecord } from '../log/record';
 /** What a request adds to the totals; a log record has it all. */
 export type UsageEntry = Pick<RequestRecord, 'time' | 'model' | 'provider' | 'status' | 'usage' | 'cost' | 'priced' | 'cacheHit' | 'workspace'>;
 
+/** A request the running totals take as it ends: when it started as a Date, which a log record holds as text. */
+export type LiveUsage = Omit<UsageEntry, 'time'> & { startedAt: Date };
+
 export interface Tally {
   requests: number;
   /** Requests that failed or were cancelled. */
@@ -43,7 +46,7 @@ export const emptyTally = (): Tally => ({
   estimatedRequests: 0,
 });
 
-export function addToTally(t: Tally, e: UsageEntry): void {
+export function addToTally(t: Tally, e: Omit<UsageEntry, 'time'>): void {
   t.requests++;
   if (e.status !== 'ok') t.errors++;
   if (!e.priced) t.unpricedRequests++;
@@ -60,10 +63,26 @@ export function addToTally(t: Tally, e: UsageEntry): void {
 }
 
 const pad = (n: number): string => String(n).padStart(2, '0');
+
+/** The local day last asked about, from its first millisecond to the next day's: totals ask on every request. */
+const known = { from: 0, to: 0, day: '', month: '' };
+
+function knowDay(d: Date): typeof known {
+  const time = d.getTime();
+  if (time >= known.from && time < known.to) return known;
+  const [year, month, date] = [d.getFullYear(), d.getMonth(), d.getDate()];
+  // Bounds from local midnights, so that days of 23 or 25 hours (daylight saving) are right.
+  known.from = new Date(year, month, date).getTime();
+  known.to = new Date(year, month, date + 1).getTime();
+  known.day = `${year}-${pad(month + 1)}-${pad(date)}`;
+  known.month = known.day.slice(0, 7);
+  return known;
+}
+
 /** Local day, `YYYY-MM-DD`. */
-export const localDay = (d: Date): string => `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+export const localDay = (d: Date): string => knowDay(d).day;
 /** Local month, `YYYY-MM`. */
-export const localMonth = (d: Date): string => localDay(d).slice(0, 7);
+export const localMonth = (d: Date): string => knowDay(d).month;
 
 export interface Aggregate {
   total: Tally;
@@ -236,11 +255,11 @@ export class UsageTotals {
     if (this.data.month.key !== month) this.data.month = { key: month, tally: emptyTally() };
   }
 
-  add(entry: UsageEntry): void {
+  add(entry: LiveUsage): void {
     this.roll();
     addToTally(this.session, entry);
     // A request counts toward the day and month it started in, which is today's except around midnight.
-    const started = new Date(entry.time);
+    const started = entry.startedAt;
     if (localDay(started) === this.data.day.key) addToTally(this.data.day.tally, entry);
     if (localMonth(started) === this.data.month.key) addToTally(this.data.month.tally, entry);
     addToTally((this.data.byModel[entry.model] ??= emptyTally()), entry);
