@@ -7,7 +7,7 @@ import { resolveEndpoint, type Endpoint } from './providers/endpoint';
 import { getAdapter } from './providers/index';
 import { discoverLocalModels } from './providers/local-discovery';
 import type { ProviderAdapter, ProviderDefinition, ProviderFamily, ResolvedCall } from './providers/types';
-import { routeStream, type Candidate } from './routing/route';
+import { routeComplete, routeStream, type Candidate, type RouteOptions, type RoutedEvent, type StartAttempt } from './routing/route';
 import { CircuitBreaker } from './routing/breaker';
 import { buildCandidates } from './routing/candidates';
 import { LatencyTracker } from './routing/latency';
@@ -17,6 +17,7 @@ import {
   ChatRequestSchema,
   type AttemptRecord,
   type CallOptions,
+  type ChatResult,
   type ChatRequest,
   type ChatRequestInput,
   type GatewayResult,
@@ -24,7 +25,7 @@ import {
   type ProviderStreamEvent,
 } from './types';
 import { computeCost } from './usage/cost';
-import { deferredIterator, singleEventIterator } from './iterators';
+import { deferredIterator } from './iterators';
 import { withFields } from './objects';
 import { Accounting, type AccountingWarningListener, type CostEstimate } from './accounting/accounting';
 import type { BudgetState } from './accounting/budget-state';
@@ -46,6 +47,21 @@ export interface GatewayOptions {
   workspace?: string;
   /** Adapters to use instead of the built-in ones, per wire family (benchmarks, tests). */
   adapters?: Partial<Record<ProviderFamily, ProviderAdapter>>;
+}
+
+/** One request on its way through the gateway: what its result and its record are built from. */
+class RequestState {
+  readonly started = performance.now();
+  readonly attempts: AttemptRecord[] = [];
+  partialText = '';
+  ttftMs: number | undefined;
+  request: ChatRequest | undefined;
+  requested: CatalogEntry | undefined;
+  ticket: RequestTicket | undefined;
+  /** Its result or failure was recorded. */
+  settled = false;
+
+  constructor(readonly streaming: boolean) {}
 }
 
 /** Listeners see every finished request, successful or not, for status bars, logs and totals. */
@@ -185,100 +201,126 @@ export class Gateway {
 
   /** A non-streaming call upstream. */
   async complete(input: ChatRequestInput, options: CallOptions = {}): Promise<GatewayResult> {
-    let failure: GatewayStreamEvent | undefined;
-    for await (const event of this.run(input, false, options)) {
-      if (event.type === 'done') return event.result;
-      if (event.type === 'error') failure = event;
+    // No generator here: a non-streaming call needs none of the events but `done`, and each generator layer costs
+    // every request a few promises.
+    const state = new RequestState(false);
+    try {
+      const hit = this.open(state, input, options);
+      if (hit) return hit;
+      if (state.ticket!.budgeted) await state.ticket!.checkBudget();
+      const { result, candidate } = await routeComplete(this.candidatesFor(state.requested!), this.starter(state), options.signal, this.routeOptions(), state.attempts);
+      return this.succeed(state, result, candidate);
+    } catch (err) {
+      throw this.fail(state, err).error;
     }
-    throw failure?.type === 'error' ? failure.error : new Error('The gateway ended without an answer.');
   }
 
   /** A streaming call. The iterable ends with exactly one `done` or `error` event and never throws. */
   stream(input: ChatRequestInput, options: CallOptions = {}): AsyncIterable<GatewayStreamEvent> {
-    return this.run(input, true, options);
+    return this.run(input, options);
   }
 
-  private async *run(input: ChatRequestInput, streaming: boolean, options: CallOptions): AsyncGenerator<GatewayStreamEvent> {
-    const started = performance.now();
-    const attempts: AttemptRecord[] = [];
-    let partialText = '';
-    let request: ChatRequest | undefined;
-    let ticket: RequestTicket | undefined;
-    let settled = false;
+  private async *run(input: ChatRequestInput, options: CallOptions): AsyncGenerator<GatewayStreamEvent> {
+    const state = new RequestState(true);
     try {
-      if (options.signal?.aborted) throw new CancelledError();
-      request = this.normalize(input);
-      request.stream = streaming;
-      const requested = this.catalog.resolve(request.model);
-      ticket = this.accounting.begin(request, requested, started, options);
-      const hit = ticket.cacheHit();
+      const hit = this.open(state, input, options);
       if (hit) {
-        settled = true;
-        this.emit({ request, result: hit, attempts: hit.attempts });
-        ticket.finish(hit);
-        if (request.stream) yield* replayEvents(hit);
+        yield* replayEvents(hit);
         yield { type: 'done', result: hit };
         return;
       }
-      if (ticket.budgeted) await ticket.checkBudget();
-      const candidates = this.candidatesFor(requested);
-      let ttftMs: number | undefined;
-      // Routing aborts its attempts itself when this loop stops reading it, so only the caller's signal is passed.
-      const routed = routeStream(candidates, (candidate, signal) => this.startAttempt(candidate, request!, signal), options.signal, {
-        settings: this.settings,
-        breaker: this.breaker,
-        latency: this.latency,
-      });
+      if (state.ticket!.budgeted) await state.ticket!.checkBudget();
+      const routed = routeStream(this.candidatesFor(state.requested!), this.starter(state), options.signal, this.routeOptions());
       for await (const event of routed) {
-        switch (event.type) {
-          case 'text':
-            ttftMs ??= performance.now() - started;
-            partialText += event.delta;
-            yield event;
-            break;
-          case 'tool_call':
-            ttftMs ??= performance.now() - started;
-            yield event;
-            break;
-          case 'attempt':
-            attempts.push(event.attempt);
-            yield event;
-            break;
-          case 'usage':
-            yield event;
-            break;
-          case 'done': {
-            const latencyMs = performance.now() - started;
-            const { entry, provider } = event.candidate;
-            const cost = computeCost(event.result.usage, entry.price, entry.priceSource === 'local' ? 'catalog' : entry.priceSource);
-            const result: GatewayResult = withFields(event.result, {
-              requestedModel: requested.id,
-              model: entry.id,
-              provider: provider.id,
-              cost,
-              latencyMs,
-              ttftMs: streaming ? ttftMs ?? latencyMs : latencyMs,
-              attempts,
-              cacheHit: false,
-            });
-            this.emit({ request, result, attempts });
-            ticket.finish(result);
-            settled = true;
-            yield { type: 'done', result };
-            return;
-          }
+        if (event.type === 'done') {
+          yield { type: 'done', result: this.succeed(state, event.result, event.candidate) };
+          return;
         }
+        yield this.observe(state, event);
       }
     } catch (err) {
-      const error = err instanceof Error ? err : new Error(errorMessage(err));
-      if (request) this.emit({ request, error, attempts });
-      ticket?.fail(error, attempts, partialText);
-      settled = true;
-      yield { type: 'error', error, partialText, attempts };
+      yield this.fail(state, err);
     } finally {
       // The caller stopped reading before the end: the request still ran, and is counted as cancelled.
-      if (!settled) ticket?.abandon(attempts, partialText);
+      if (!state.settled) state.ticket?.abandon(state.attempts, state.partialText);
     }
+  }
+
+  /**
+   * Validates and resolves the request and opens its accounting ticket. Returns the cached answer when the response
+   * cache has one (the request is then settled); throws when the request cannot be sent.
+   */
+  private open(state: RequestState, input: ChatRequestInput, options: CallOptions): GatewayResult | undefined {
+    if (options.signal?.aborted) throw new CancelledError();
+    const request = this.normalize(input);
+    request.stream = state.streaming;
+    state.request = request;
+    state.requested = this.catalog.resolve(request.model);
+    const ticket = (state.ticket = this.accounting.begin(request, state.requested, state.started, options));
+    const hit = ticket.cacheHit();
+    if (!hit) return undefined;
+    state.settled = true;
+    this.emit({ request, result: hit, attempts: hit.attempts });
+    ticket.finish(hit);
+    return hit;
+  }
+
+  /** Routing stops its attempts itself when its reader stops, so only the caller's signal is passed to it. */
+  private starter(state: RequestState): StartAttempt {
+    const request = state.request!;
+    return (candidate, signal) => this.startAttempt(candidate, request, signal);
+  }
+
+  private routeOptions(): RouteOptions {
+    return { settings: this.settings, breaker: this.breaker, latency: this.latency };
+  }
+
+  /** Keeps what the request's record needs from a routed event, and hands the event on. */
+  private observe<E extends Exclude<RoutedEvent, { type: 'done' }>>(state: RequestState, event: E): E {
+    switch (event.type) {
+      case 'text':
+        state.ttftMs ??= performance.now() - state.started;
+        state.partialText += event.delta;
+        break;
+      case 'tool_call':
+        state.ttftMs ??= performance.now() - state.started;
+        break;
+      case 'attempt':
+        state.attempts.push(event.attempt);
+        break;
+    }
+    return event;
+  }
+
+  /** The winner's answer as the request's result, priced and timed; the request is settled. */
+  private succeed(state: RequestState, answer: ChatResult, candidate: Candidate): GatewayResult {
+    const latencyMs = performance.now() - state.started;
+    const { entry, provider } = candidate;
+    const cost = computeCost(answer.usage, entry.price, entry.priceSource === 'local' ? 'catalog' : entry.priceSource);
+    const result: GatewayResult = withFields(answer, {
+      requestedModel: state.requested!.id,
+      model: entry.id,
+      provider: provider.id,
+      cost,
+      latencyMs,
+      ttftMs: state.streaming ? state.ttftMs ?? latencyMs : latencyMs,
+      attempts: state.attempts,
+      cacheHit: false,
+    });
+    state.settled = true;
+    this.emit({ request: state.request!, result, attempts: state.attempts });
+    state.ticket!.finish(result);
+    return result;
+  }
+
+  /** The request failed or was cancelled: it is recorded, and settled. */
+  private fail(state: RequestState, err: unknown): Extract<GatewayStreamEvent, { type: 'error' }> {
+    const error = err instanceof Error ? err : new Error(errorMessage(err));
+    const { request, attempts, partialText } = state;
+    state.settled = true;
+    if (request) this.emit({ request, error, attempts });
+    state.ticket?.fail(error, attempts, partialText);
+    return { type: 'error', error, partialText, attempts };
   }
 
   private candidatesFor(requested: CatalogEntry): Candidate[] {
@@ -313,22 +355,19 @@ export class Gateway {
     return endpoint;
   }
 
-  private startAttempt(candidate: Candidate, request: ChatRequest, signal: AbortSignal): AsyncIterable<ProviderStreamEvent> {
-    const adapterFor = async () => {
+  private startAttempt(candidate: Candidate, request: ChatRequest, signal: AbortSignal): AsyncIterable<ProviderStreamEvent> | Promise<ChatResult> {
+    if (!request.stream) return this.callOnce(candidate, request, signal);
+    return deferredIterator(async () => {
       const call = await this.resolveCall(candidate, request);
-      const { family } = candidate.provider;
-      return { call, adapter: this.adapters.get(family) ?? (await this.loadAdapter(family)) };
-    };
-    if (request.stream) {
-      return deferredIterator(async () => {
-        const { call, adapter } = await adapterFor();
-        return adapter.stream(call, { signal })[Symbol.asyncIterator]();
-      });
-    }
-    return singleEventIterator(async (): Promise<ProviderStreamEvent> => {
-      const { call, adapter } = await adapterFor();
-      return { type: 'done', result: await adapter.complete(call, { signal }) };
+      const adapter = this.adapters.get(candidate.provider.family) ?? (await this.loadAdapter(candidate.provider.family));
+      return adapter.stream(call, { signal })[Symbol.asyncIterator]();
     });
+  }
+
+  private async callOnce(candidate: Candidate, request: ChatRequest, signal: AbortSignal): Promise<ChatResult> {
+    const call = await this.resolveCall(candidate, request);
+    const adapter = this.adapters.get(candidate.provider.family) ?? (await this.loadAdapter(candidate.provider.family));
+    return await adapter.complete(call, { signal });
   }
 
   private async loadAdapter(family: ProviderFamily): Promise<ProviderAdapter> {

@@ -24,26 +24,3 @@ export function deferredIterator<T>(open: () => Promise<AsyncIterator<T>>): Asyn
     },
   };
 }
-
-/**
- * An iterator of the one value `produce` resolves to, which it calls on the first read. A non-streaming call is one
- * event: an async generator would add a resume, and on `return()` an await, to every request.
- */
-export function singleEventIterator<T>(produce: () => Promise<T>): AsyncIterableIterator<T> {
-  let read = false;
-  return {
-    next() {
-      if (read) return Promise.resolve(ended<T>());
-      read = true;
-      return produce().then((value) => ({ done: false, value }));
-    },
-    // Nothing to release: a call still running is stopped through its abort signal, not through the iterator.
-    return(value?: unknown) {
-      read = true;
-      return Promise.resolve(ended<T>(value));
-    },
-    [Symbol.asyncIterator]() {
-      return this;
-    },
-  };
-}

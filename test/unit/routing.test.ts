@@ -10,13 +10,14 @@ import { LatencyTracker } from '../../src/core/routing/latency';
 import {
   AllCandidatesFailedError,
   CircuitOpenError,
+  routeComplete,
   routeStream,
   type Candidate,
   type RouteOptions,
   type RoutedEvent,
   type StartAttempt,
 } from '../../src/core/routing/route';
-import { emptyUsage, type AttemptRecord, type ProviderStreamEvent, type Usage } from '../../src/core/types';
+import { emptyUsage, type AttemptRecord, type ChatResult, type ProviderStreamEvent, type Usage } from '../../src/core/types';
 
 const provider = (id: string): ProviderDefinition => ({
   id,
@@ -73,8 +74,11 @@ const waitForAbort = (signal: AbortSignal): Promise<never> =>
     signal.addEventListener('abort', () => reject(new CancelledError()), { once: true });
   });
 
-/** A StartAttempt that plays, per model, its steps in order (the last one repeats). */
-function script(plan: Record<string, Step[]>): Script {
+/**
+ * A StartAttempt that plays, per model, its steps in order (the last one repeats): as events, or, `single`, as
+ * the promise of the answer that a non-streaming call gives (text before a failure is then never sent).
+ */
+function makeScript(plan: Record<string, Step[]>, single: boolean): Script {
   const calls: string[] = [];
   let aborts = 0;
   const used = new Map<string, number>();
@@ -85,6 +89,7 @@ function script(plan: Record<string, Step[]>): Script {
     used.set(c.entry.id, index + 1);
     const step = steps[Math.min(index, steps.length - 1)]!;
     signal.addEventListener('abort', () => (aborts += 1), { once: true });
+    if (single) return answer(c, step, signal);
     return (async function* (): AsyncGenerator<ProviderStreamEvent> {
       switch (step.kind) {
         case 'ok': {
@@ -114,6 +119,25 @@ function script(plan: Record<string, Step[]>): Script {
   };
   return { start, calls, aborts: () => aborts };
 }
+
+async function answer(c: Candidate, step: Step, signal: AbortSignal): Promise<ChatResult> {
+  switch (step.kind) {
+    case 'ok': {
+      if (step.delayMs) await sleep(step.delayMs, undefined, { signal }).catch(() => Promise.reject(new CancelledError()));
+      const text = step.text ?? [`hello from ${c.entry.id}`];
+      return { text: text.join(''), toolCalls: [], finishReason: 'stop', usage: usage(text.length) };
+    }
+    case 'fail':
+      throw upstreamError(c, step);
+    case 'hang':
+      if (step.ignoreSignal) await new Promise(() => undefined);
+      return waitForAbort(signal);
+    case 'throw':
+      throw step.error;
+  }
+}
+
+const script = (plan: Record<string, Step[]>): Script => makeScript(plan, false);
 
 const fastSettings = (overrides: Partial<Settings> = {}): Pick<Settings, 'retry' | 'timeouts' | 'breaker' | 'hedging'> => ({
   retry: { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 20 },
@@ -154,11 +178,41 @@ async function run(
   return out;
 }
 
+async function runComplete(
+  candidates: Candidate[],
+  start: StartAttempt,
+  options: Partial<RouteOptions> = {},
+  signal: AbortSignal = new AbortController().signal,
+): Promise<Run> {
+  const started = performance.now();
+  const out: Run = { events: [], attempts: [], text: '', elapsedMs: 0 };
+  try {
+    const { result, candidate } = await routeComplete(candidates, start, signal, { settings: fastSettings(), ...options }, out.attempts);
+    out.text = result.text;
+    out.winner = candidate.entry.id;
+  } catch (err) {
+    out.error = err as Error;
+  }
+  out.elapsedMs = performance.now() - started;
+  return out;
+}
+
+interface Harness {
+  run: typeof run;
+  script: typeof script;
+}
+
+/** A test of routing that holds for streams (`routeStream`) and for non-streaming calls (`routeComplete`) alike. */
+function both(name: string, body: (harness: Harness) => Promise<void>): void {
+  test(name, () => body({ run, script }));
+  test(`${name} (non-streaming)`, () => body({ run: runComplete, script: (plan) => makeScript(plan, true) }));
+}
+
 const A = 'alpha/model-a';
 const B = 'beta/model-b';
 const C = 'gamma/model-c';
 
-test('a retryable failure is retried on the same model and every attempt is recorded', async () => {
+both('a retryable failure is retried on the same model and every attempt is recorded', async ({ run, script }) => {
   const s = script({ [A]: [{ kind: 'fail', status: 503 }, { kind: 'fail', status: 429 }, { kind: 'ok' }] });
   const r = await run([candidate(A)], s.start);
   assert.equal(r.error, undefined);
@@ -169,7 +223,7 @@ test('a retryable failure is retried on the same model and every attempt is reco
   assert.equal(r.text, `hello from ${A}`);
 });
 
-test('retries stop at retry.maxAttempts and the error lists every attempt', async () => {
+both('retries stop at retry.maxAttempts and the error lists every attempt', async ({ run, script }) => {
   const s = script({ [A]: [{ kind: 'fail', status: 500 }] });
   const r = await run([candidate(A)], s.start, { settings: fastSettings({ retry: { maxAttempts: 4, baseDelayMs: 1, maxDelayMs: 5 } }) });
   assert.equal(s.calls.length, 4);
@@ -179,7 +233,7 @@ test('retries stop at retry.maxAttempts and the error lists every attempt', asyn
 });
 
 for (const status of [400, 401, 403, 404, 422]) {
-  test(`a ${status} is never retried, and the next candidate gets the request`, async () => {
+  both(`a ${status} is never retried, and the next candidate gets the request`, async ({ run, script }) => {
     const s = script({ [A]: [{ kind: 'fail', status, retryable: true }] });
     const r = await run([candidate(A), candidate(B)], s.start);
     assert.deepEqual(s.calls, [A, B]);
@@ -188,14 +242,14 @@ for (const status of [400, 401, 403, 404, 422]) {
   });
 }
 
-test('a single candidate failing once returns its own error unchanged', async () => {
+both('a single candidate failing once returns its own error unchanged', async ({ run, script }) => {
   const s = script({ [A]: [{ kind: 'fail', status: 401 }] });
   const r = await run([candidate(A)], s.start);
   assert.ok(r.error instanceof UpstreamError);
   assert.equal(r.error.message, 'ALPHA answered 401');
 });
 
-test('fallbacks: after the retries of the first model, the next model answers and is the result model', async () => {
+both('fallbacks: after the retries of the first model, the next model answers and is the result model', async ({ run, script }) => {
   const s = script({ [A]: [{ kind: 'fail', status: 529 }], [B]: [{ kind: 'fail', status: 502 }, { kind: 'ok' }] });
   const r = await run([candidate(A), candidate(B), candidate(C)], s.start);
   assert.equal(r.winner, B);
@@ -206,7 +260,7 @@ test('fallbacks: after the retries of the first model, the next model answers an
   assert.ok(r.attempts.every((a) => typeof a.latencyMs === 'number' && a.provider === a.model.split('/')[0]));
 });
 
-test('a candidate without a key is skipped and recorded, not retried', async () => {
+both('a candidate without a key is skipped and recorded, not retried', async ({ run, script }) => {
   const s = script({ [A]: [{ kind: 'throw', error: new MissingKeyError('ALPHA', 'ALPHA_API_KEY') }] });
   const r = await run([candidate(A), candidate(B)], s.start);
   assert.equal(r.winner, B);
@@ -215,21 +269,21 @@ test('a candidate without a key is skipped and recorded, not retried', async () 
   assert.match(r.attempts[0]!.error!, /ALPHA_API_KEY/);
 });
 
-test('with no key anywhere, the missing-key error itself comes back (a configuration problem, exit code 2)', async () => {
+both('with no key anywhere, the missing-key error itself comes back (a configuration problem, exit code 2)', async ({ run, script }) => {
   const s = script({ [A]: [{ kind: 'throw', error: new MissingKeyError('ALPHA', 'ALPHA_API_KEY') }] });
   const r = await run([candidate(A)], s.start);
   assert.ok(r.error instanceof MissingKeyError);
   assert.equal(r.error.exitCode, 2);
 });
 
-test('retry-after is honoured as the wait before the retry', async () => {
+both('retry-after is honoured as the wait before the retry', async ({ run, script }) => {
   const s = script({ [A]: [{ kind: 'fail', status: 429, retryAfterMs: 150 }, { kind: 'ok' }] });
   const r = await run([candidate(A)], s.start, { settings: fastSettings({ retry: { maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 1000 } }) });
   assert.equal(r.winner, A);
   assert.ok(r.elapsedMs >= 145, `waited ${r.elapsedMs} ms`);
 });
 
-test('a retry that could only start after the total deadline is not waited for', async () => {
+both('a retry that could only start after the total deadline is not waited for', async ({ run, script }) => {
   const s = script({ [A]: [{ kind: 'fail', status: 503, retryAfterMs: 3000 }] });
   const settings = fastSettings({ retry: { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 10_000 }, timeouts: { firstByteMs: 500, idleMs: 500, totalMs: 1000 } });
   const r = await run([candidate(A)], s.start, { settings });
@@ -239,7 +293,7 @@ test('a retry that could only start after the total deadline is not waited for',
   assert.match(r.error!.message, /total deadline of 1000 ms/);
 });
 
-test('a retry-after beyond maxDelayMs moves on to the fallback at once instead of waiting', async () => {
+both('a retry-after beyond maxDelayMs moves on to the fallback at once instead of waiting', async ({ run, script }) => {
   const s = script({ [A]: [{ kind: 'fail', status: 429, retryAfterMs: 60_000 }] });
   const r = await run([candidate(A), candidate(B)], s.start);
   assert.deepEqual(s.calls, [A, B]);
@@ -267,7 +321,7 @@ test('a stream that breaks after text reached the caller is not retried and keep
   assert.deepEqual(r.attempts.map((a) => a.outcome), ['error']);
 });
 
-test('first-byte timeout: a hung attempt is aborted and retried, with a message naming the setting', async () => {
+both('first-byte timeout: a hung attempt is aborted and retried, with a message naming the setting', async ({ run, script }) => {
   const s = script({ [A]: [{ kind: 'hang' }, { kind: 'ok' }] });
   const settings = fastSettings({ timeouts: { firstByteMs: 50, idleMs: 1000, totalMs: 5000 } });
   const r = await run([candidate(A)], s.start, { settings });
@@ -276,7 +330,7 @@ test('first-byte timeout: a hung attempt is aborted and retried, with a message 
   assert.match(r.attempts[0]!.error!, /no first token within 50 ms .*timeouts\.firstByteMs/);
 });
 
-test('first-byte timeout holds even when the attempt ignores its abort signal', async () => {
+both('first-byte timeout holds even when the attempt ignores its abort signal', async ({ run, script }) => {
   const s = script({ [A]: [{ kind: 'hang', ignoreSignal: true }], [B]: [{ kind: 'ok' }] });
   const settings = fastSettings({ retry: { maxAttempts: 1, baseDelayMs: 1, maxDelayMs: 1 }, timeouts: { firstByteMs: 40, idleMs: 1000, totalMs: 5000 } });
   const r = await run([candidate(A), candidate(B)], s.start, { settings });
@@ -294,7 +348,7 @@ test('idle timeout after text: the stream breaks with the timeout as its reason'
   assert.deepEqual(s.calls, [A]);
 });
 
-test('the total deadline bounds retries and backoff together', async () => {
+both('the total deadline bounds retries and backoff together', async ({ run, script }) => {
   const s = script({ [A]: [{ kind: 'hang' }] });
   const settings = fastSettings({
     retry: { maxAttempts: 20, baseDelayMs: 1, maxDelayMs: 5 },
@@ -308,7 +362,7 @@ test('the total deadline bounds retries and backoff together', async () => {
   assert.ok(s.calls.length >= 2 && s.calls.length <= 4, `${s.calls.length} calls`);
 });
 
-test('cancelling stops the upstream attempt at once', async () => {
+both('cancelling stops the upstream attempt at once', async ({ run, script }) => {
   const s = script({ [A]: [{ kind: 'hang' }] });
   const controller = new AbortController();
   setTimeout(() => controller.abort(), 30);
@@ -320,7 +374,7 @@ test('cancelling stops the upstream attempt at once', async () => {
   assert.deepEqual(r.attempts.map((a) => a.outcome), ['cancelled']);
 });
 
-test('cancelling during a backoff wait ends it at once', async () => {
+both('cancelling during a backoff wait ends it at once', async ({ run, script }) => {
   const s = script({ [A]: [{ kind: 'fail', status: 503, retryAfterMs: 5000 }] });
   const controller = new AbortController();
   setTimeout(() => controller.abort(), 30);
@@ -334,7 +388,7 @@ test('cancelling during a backoff wait ends it at once', async () => {
   assert.equal(s.calls.length, 1);
 });
 
-test('the breaker opens after consecutive failures, then the request fails fast without calling upstream', async () => {
+both('the breaker opens after consecutive failures, then the request fails fast without calling upstream', async ({ run, script }) => {
   const breaker = new CircuitBreaker();
   const s = script({ [A]: [{ kind: 'fail', status: 500 }], [B]: [{ kind: 'fail', status: 503 }] });
   const settings = fastSettings({ breaker: { failureThreshold: 3, cooldownMs: 60_000 } });
@@ -351,7 +405,7 @@ test('the breaker opens after consecutive failures, then the request fails fast 
   assert.ok(second.error.retryAfterMs! > 59_000);
 });
 
-test('an open circuit on the first provider skips to the fallback', async () => {
+both('an open circuit on the first provider skips to the fallback', async ({ run, script }) => {
   const breaker = new CircuitBreaker();
   const s = script({ [A]: [{ kind: 'fail', status: 500 }] });
   const settings = fastSettings({ retry: { maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 1 }, breaker: { failureThreshold: 2, cooldownMs: 60_000 } });
@@ -363,7 +417,7 @@ test('an open circuit on the first provider skips to the fallback', async () => 
   assert.deepEqual(s.calls, [A, A, B, B]);
 });
 
-test('hedging: a slow first attempt is raced by the next candidate; the loser is aborted and both are marked', async () => {
+both('hedging: a slow first attempt is raced by the next candidate; the loser is aborted and both are marked', async ({ run, script }) => {
   const s = script({ [A]: [{ kind: 'ok', delayMs: 5000 }], [B]: [{ kind: 'ok' }] });
   const settings = fastSettings({ hedging: { enabled: true, afterMs: 40 }, timeouts: { firstByteMs: 5000, idleMs: 5000, totalMs: 10_000 } });
   const r = await run([candidate(A), candidate(B)], s.start, { settings });
@@ -378,7 +432,7 @@ test('hedging: a slow first attempt is raced by the next candidate; the loser is
   assert.deepEqual(winner.usage, usage(1));
 });
 
-test('hedging with one candidate races a second attempt at the same model', async () => {
+both('hedging with one candidate races a second attempt at the same model', async ({ run, script }) => {
   const s = script({ [A]: [{ kind: 'ok', delayMs: 2000 }, { kind: 'ok', text: ['fast'] }] });
   const settings = fastSettings({ hedging: { enabled: true, afterMs: 30 } });
   const r = await run([candidate(A)], s.start, { settings });
@@ -387,14 +441,14 @@ test('hedging with one candidate races a second attempt at the same model', asyn
   assert.deepEqual(r.attempts.map((a) => [a.outcome, a.hedged]), [['cancelled', true], ['ok', true]]);
 });
 
-test('hedging does not start when the first attempt answers in time', async () => {
+both('hedging does not start when the first attempt answers in time', async ({ run, script }) => {
   const s = script({ [A]: [{ kind: 'ok' }] });
   const r = await run([candidate(A), candidate(B)], s.start, { settings: fastSettings({ hedging: { enabled: true, afterMs: 200 } }) });
   assert.deepEqual(s.calls, [A]);
   assert.equal(r.attempts[0]!.hedged, undefined);
 });
 
-test('the winner time to first token feeds the latency tracker', async () => {
+both('the winner time to first token feeds the latency tracker', async ({ run, script }) => {
   const latency = new LatencyTracker();
   const s = script({ [A]: [{ kind: 'ok', delayMs: 30 }] });
   await run([candidate(A)], s.start, { latency });
@@ -402,12 +456,12 @@ test('the winner time to first token feeds the latency tracker', async () => {
   assert.equal(latency.estimate(B), undefined);
 });
 
-test('no candidates at all is a clear error', async () => {
+both('no candidates at all is a clear error', async ({ run, script }) => {
   const r = await run([], script({}).start);
   assert.match(r.error!.message, /No model/);
 });
 
-test('half-open: after the cooldown one probe goes through while other requests skip; its success closes the circuit', async () => {
+both('half-open: after the cooldown one probe goes through while other requests skip; its success closes the circuit', async ({ run, script }) => {
   const breaker = new CircuitBreaker();
   const settings = fastSettings({ retry: { maxAttempts: 1, baseDelayMs: 1, maxDelayMs: 1 }, breaker: { failureThreshold: 1, cooldownMs: 50 } });
   const s = script({ [A]: [{ kind: 'fail', status: 500 }, { kind: 'ok', delayMs: 80 }, { kind: 'ok' }] });
@@ -425,7 +479,7 @@ test('half-open: after the cooldown one probe goes through while other requests 
   assert.deepEqual(s.calls, [A, B, A, B, A]);
 });
 
-test('the circuit-open error names each provider once', async () => {
+both('the circuit-open error names each provider once', async ({ run, script }) => {
   const breaker = new CircuitBreaker();
   const settings = fastSettings({ retry: { maxAttempts: 1, baseDelayMs: 1, maxDelayMs: 1 }, breaker: { failureThreshold: 1, cooldownMs: 60_000 } });
   const A2 = 'alpha/model-a2';

@@ -1,11 +1,14 @@
 import type { Settings } from '../config/settings';
 import { CancelledError, UpstreamError } from '../errors';
-import type { ProviderStreamEvent, Usage } from '../types';
+import type { ChatResult, ProviderStreamEvent, Usage } from '../types';
 import type { Candidate } from './candidates';
 import { timeoutError, unfinishedStreamError } from './errors';
 
-/** Starts one upstream attempt. Non-streaming calls yield a single `done` event. */
-export type StartAttempt = (candidate: Candidate, signal: AbortSignal) => AsyncIterable<ProviderStreamEvent>;
+/**
+ * Starts one upstream attempt: its events, or, for a non-streaming call, the promise of its answer (one `done`
+ * event with no iterator around it).
+ */
+export type StartAttempt = (candidate: Candidate, signal: AbortSignal) => AsyncIterable<ProviderStreamEvent> | Promise<ChatResult>;
 
 export type FirstOutcome<S extends { candidate: Candidate }> =
   | { attempt: Attempt<S>; ok: true; event: ProviderStreamEvent }
@@ -23,6 +26,8 @@ export interface AttemptContext {
 }
 
 const ignore = (): void => undefined;
+
+const answered = (result: ChatResult): IteratorResult<ProviderStreamEvent> => ({ done: false, value: { type: 'done', result } });
 
 /** A read in progress. */
 interface Waiter {
@@ -47,7 +52,7 @@ export class Attempt<S extends { candidate: Candidate }> {
   readonly held: ProviderStreamEvent[] = [];
   readonly first: Promise<FirstOutcome<S>>;
   private iterator?: AsyncIterator<ProviderStreamEvent>;
-  private readonly unlink: () => void;
+  private unlink?: () => void;
   /** The upstream produced its last event. */
   private finished = false;
   /** The read in progress, if any. */
@@ -66,10 +71,12 @@ export class Attempt<S extends { candidate: Candidate }> {
     public hedged: boolean,
     private readonly context: AttemptContext,
   ) {
-    const onAbort = () => this.abort();
     const { signal } = context;
-    signal?.addEventListener('abort', onAbort, { once: true });
-    this.unlink = () => signal?.removeEventListener('abort', onAbort);
+    if (signal) {
+      const onAbort = () => this.abort();
+      signal.addEventListener('abort', onAbort, { once: true });
+      this.unlink = () => signal.removeEventListener('abort', onAbort);
+    }
     this.first = this.readFirst();
   }
 
@@ -84,19 +91,27 @@ export class Attempt<S extends { candidate: Candidate }> {
 
   /** Aborts the upstream call and lets its generator clean up; safe to call twice. */
   stop(): void {
-    this.unlink();
+    this.unlink?.();
     this.disarm();
     // An abort builds a DOMException with a stack: skip it for an upstream that already finished.
     if (!this.finished) this.abort();
-    void Promise.resolve()
-      .then(() => this.iterator?.return?.())
-      .catch(ignore);
+    const { iterator } = this;
+    if (iterator?.return) {
+      void Promise.resolve()
+        .then(() => iterator.return!())
+        .catch(ignore);
+    }
   }
 
   private async readFirst(): Promise<FirstOutcome<S>> {
     try {
-      this.iterator = this.context.start(this.candidate, this.controller.signal)[Symbol.asyncIterator]();
+      const started = this.context.start(this.candidate, this.controller.signal);
       const firstByteBy = this.started + this.context.timeouts.firstByteMs;
+      if (started instanceof Promise) {
+        const answer = await this.nextWithin('firstByte', firstByteBy, started.then(answered));
+        return { attempt: this, ok: true, event: answer.value as ProviderStreamEvent };
+      }
+      this.iterator = started[Symbol.asyncIterator]();
       for (;;) {
         const next = await this.nextWithin('firstByte', firstByteBy);
         if (next.done) throw unfinishedStreamError(this.candidate);
@@ -113,16 +128,24 @@ export class Attempt<S extends { candidate: Candidate }> {
    * Races the iterator against the phase's limit and the total deadline, and against an abort, so that even an
    * upstream that ignores its signal cannot hold the request. A timeout aborts the attempt.
    */
-  private nextWithin(kind: 'firstByte' | 'idle', phaseEnd: number): Promise<IteratorResult<ProviderStreamEvent>> {
+  private nextWithin(
+    kind: 'firstByte' | 'idle',
+    phaseEnd: number,
+    /** The read to wait for; by default the iterator's next event. */
+    read?: Promise<IteratorResult<ProviderStreamEvent>>,
+  ): Promise<IteratorResult<ProviderStreamEvent>> {
     return new Promise((resolve, reject) => {
-      if (this.controller.signal.aborted) return reject(new CancelledError());
+      if (this.controller.signal.aborted) {
+        read?.catch(ignore);
+        return reject(new CancelledError());
+      }
       const { deadline } = this.context;
       const waiter: Waiter = { resolve, reject, kind, endsAt: Math.min(deadline, phaseEnd), byTotal: deadline <= phaseEnd };
       this.waiter = waiter;
       this.arm(waiter.endsAt);
       let pending: Promise<IteratorResult<ProviderStreamEvent>>;
       try {
-        pending = this.iterator!.next();
+        pending = read ?? this.iterator!.next();
       } catch (err) {
         pending = Promise.reject(err);
       }
@@ -150,7 +173,8 @@ export class Attempt<S extends { candidate: Candidate }> {
     if (this.timer && this.timerAt <= at) return;
     this.disarm();
     this.timerAt = at;
-    this.timer = setTimeout(() => this.onTimer(), Math.max(0, at - performance.now()));
+    // Whole milliseconds: Node keeps one timer list per distinct duration, and fractions would make one per request.
+    this.timer = setTimeout(() => this.onTimer(), Math.max(0, Math.ceil(at - performance.now())));
   }
 
   private disarm(): void {

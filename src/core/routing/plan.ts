@@ -35,9 +35,9 @@ export class AttemptPlan {
    */
   next(forHedge: boolean, busy: ReadonlySet<Slot>): { slot: Slot; waitMs: number } | undefined {
     const now = performance.now();
-    const open = this.slots.filter((s) => !s.exhausted);
-    const ordered = forHedge ? [...open.filter((s) => !busy.has(s)), ...open.filter((s) => busy.has(s))] : open;
+    const ordered = forHedge ? [...this.slots.filter((s) => !busy.has(s)), ...this.slots.filter((s) => busy.has(s))] : this.slots;
     for (const slot of ordered) {
+      if (slot.exhausted) continue;
       if (slot.tries >= this.retry.maxAttempts) {
         slot.exhausted = true;
         continue;

@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { DEFAULT_SETTINGS, type Settings } from '../config/settings';
 import { CancelledError, MissingKeyError, UpstreamError, errorMessage } from '../errors';
 import type { AttemptRecord, ChatResult, ProviderStreamEvent } from '../types';
-import { Attempt, type FirstOutcome, type StartAttempt } from './attempt';
+import { Attempt, type AttemptContext, type FirstOutcome, type StartAttempt } from './attempt';
 import { CircuitBreaker } from './breaker';
 import type { Candidate } from './candidates';
 import { AllCandidatesFailedError, CircuitOpenError, streamBrokenError, timeoutError, unfinishedStreamError, type OpenCircuit } from './errors';
@@ -30,8 +30,7 @@ export interface RouteOptions {
   random?: () => number;
 }
 
-const HEDGE = Symbol('hedge');
-const CIRCUIT_OPEN = 'circuit open';
+type Winner = Extract<FirstOutcome<Slot>, { ok: true }>;
 
 /**
  * Routes one request over its candidates (the requested model, then its fallbacks). Each candidate is tried up to
@@ -48,24 +47,243 @@ export async function* routeStream(
   signal: AbortSignal | undefined,
   options: RouteOptions = { settings: DEFAULT_SETTINGS },
 ): AsyncGenerator<RoutedEvent> {
-  const { retry, timeouts, hedging, breaker: breakerSettings } = options.settings;
-  const breaker = options.breaker ?? new CircuitBreaker();
-  const deadline = performance.now() + timeouts.totalMs;
-  const running: Attempt<Slot>[] = [];
-  const records: AttemptRecord[] = [];
-  const openCircuits: OpenCircuit[] = [];
-  let lastError: unknown;
-  let firstMissingKey: MissingKeyError | undefined;
+  const route = new Route(candidates, start, signal, options, []);
+  try {
+    let winner: Winner | undefined;
+    while (!winner) {
+      try {
+        winner = await route.select();
+      } catch (err) {
+        for (const attempt of route.unread()) yield { type: 'attempt', attempt };
+        throw err;
+      }
+      for (const attempt of route.unread()) yield { type: 'attempt', attempt };
+    }
+
+    // Delivery, inline rather than a nested generator, which would cost every event one more promise hop.
+    const { attempt } = winner;
+    const { candidate } = attempt;
+    for (const held of attempt.held) yield held as RoutedEvent;
+    let partialText = '';
+    let event: ProviderStreamEvent = winner.event;
+    for (;;) {
+      if (event.type === 'done') {
+        yield { type: 'attempt', attempt: route.succeeded(attempt, event.result) };
+        yield { type: 'done', result: event.result, candidate };
+        return;
+      }
+      if (event.type === 'text') partialText += event.delta;
+      if (event.type === 'usage') attempt.usage = event.usage;
+      yield event;
+      let failure: unknown;
+      try {
+        const next = await attempt.next();
+        if (!next.done) {
+          event = next.value;
+          continue;
+        }
+        failure = unfinishedStreamError(candidate);
+      } catch (err) {
+        failure = err;
+      }
+      const error = route.broken(attempt, failure, partialText);
+      for (const record of route.unread()) yield { type: 'attempt', attempt: record };
+      throw error;
+    }
+  } finally {
+    route.stopAll();
+  }
+}
+
+/**
+ * Routes a request as `routeStream` does, and reads the winner to its end; for non-streaming calls, with no
+ * generator between the caller and the answer. Each attempt's record is pushed onto `records` as it finishes.
+ */
+export async function routeComplete(
+  candidates: Candidate[],
+  start: StartAttempt,
+  signal: AbortSignal | undefined,
+  options: RouteOptions,
+  records: AttemptRecord[],
+): Promise<{ result: ChatResult; candidate: Candidate }> {
+  const route = new Route(candidates, start, signal, options, records);
+  try {
+    let winner: Winner | undefined;
+    while (!winner) winner = await route.select();
+    const { attempt } = winner;
+    let event = winner.event;
+    let partialText = '';
+    // A non-streaming attempt's first event is its answer; anything else is read on to the end.
+    while (event.type !== 'done') {
+      if (event.type === 'text') partialText += event.delta;
+      if (event.type === 'usage') attempt.usage = event.usage;
+      let next: IteratorResult<ProviderStreamEvent>;
+      try {
+        next = await attempt.next();
+      } catch (err) {
+        throw route.broken(attempt, err, partialText);
+      }
+      if (next.done) throw route.broken(attempt, unfinishedStreamError(attempt.candidate), partialText);
+      event = next.value;
+    }
+    route.succeeded(attempt, event.result);
+    return { result: event.result, candidate: attempt.candidate };
+  } finally {
+    route.stopAll();
+  }
+}
+
+const HEDGE = Symbol('hedge');
+const CIRCUIT_OPEN = 'circuit open';
+const NO_SLOTS: ReadonlySet<Slot> = new Set();
+
+/** One request's routing state: its plan, the attempts running, and the record of every attempt. */
+class Route implements AttemptContext {
+  readonly timeouts: Settings['timeouts'];
+  readonly deadline: number;
+  private readonly settings: RouteOptions['settings'];
+  private readonly breaker: CircuitBreaker;
+  private readonly latency: LatencyTracker | undefined;
+  private readonly plan: AttemptPlan;
+  private readonly running: Attempt<Slot>[] = [];
+  private readonly openCircuits: OpenCircuit[] = [];
+  /** How many of `records` the reader has seen. */
+  private read = 0;
+  private lastError: unknown;
+  private firstMissingKey: MissingKeyError | undefined;
   /** Set once the total deadline has passed, or would pass before the next try could start. */
-  let deadlineError: UpstreamError | undefined;
-  let hedgesLeft = hedging.enabled ? 1 : 0;
+  private deadlineError: UpstreamError | undefined;
+  private hedgesLeft: number;
 
-  const plan = new AttemptPlan(candidates, retry, deadline, options.random ?? Math.random, (slot) => {
-    deadlineError ??= timeoutError(slot.candidate, 'total', timeouts.totalMs);
-  });
-  const context = { start, signal, timeouts, deadline, onDeadline: (error: UpstreamError) => void (deadlineError ??= error) };
+  constructor(
+    candidates: Candidate[],
+    readonly start: StartAttempt,
+    readonly signal: AbortSignal | undefined,
+    options: RouteOptions,
+    private readonly records: AttemptRecord[],
+  ) {
+    this.settings = options.settings;
+    this.timeouts = options.settings.timeouts;
+    this.breaker = options.breaker ?? new CircuitBreaker();
+    this.latency = options.latency;
+    this.deadline = performance.now() + this.timeouts.totalMs;
+    this.hedgesLeft = options.settings.hedging.enabled ? 1 : 0;
+    this.plan = new AttemptPlan(candidates, options.settings.retry, this.deadline, options.random ?? Math.random, (slot) => {
+      this.deadlineError ??= timeoutError(slot.candidate, 'total', this.timeouts.totalMs);
+    });
+  }
 
-  const record = (attempt: Attempt<Slot>, outcome: AttemptRecord['outcome'], err?: unknown): AttemptRecord => {
+  onDeadline(error: UpstreamError): void {
+    this.deadlineError ??= error;
+  }
+
+  /** The records made since the last call. */
+  unread(): AttemptRecord[] {
+    const fresh = this.records.slice(this.read);
+    this.read = this.records.length;
+    return fresh;
+  }
+
+  /**
+   * Starts, retries, hedges and falls back until an attempt shows content, and returns it; or returns undefined as
+   * soon as there are records to read, so that a stream can show them as they happen. Throws the request's error
+   * when no candidate is left, and `CancelledError` when the caller's signal aborts.
+   */
+  async select(): Promise<Winner | undefined> {
+    const { signal } = this;
+    for (;;) {
+      if (signal?.aborted) throw new CancelledError();
+
+      if (!this.running.length) {
+        const next = this.plan.next(false, NO_SLOTS);
+        if (!next) throw this.finalError();
+        if (next.waitMs > 0) await sleep(next.waitMs, undefined, { signal }).catch(() => Promise.reject(new CancelledError()));
+        if (this.admit(next.slot, false)) continue;
+        return undefined;
+      }
+
+      const outcome = await this.race();
+      if (signal?.aborted) {
+        this.cancelAll();
+        throw new CancelledError();
+      }
+
+      if (outcome === HEDGE) {
+        this.hedge();
+      } else if (!outcome.ok) {
+        this.fail(outcome.attempt, outcome.error);
+      } else {
+        // A winner: its first content event is about to reach the caller, so from here on nothing is retried.
+        const winner = outcome.attempt;
+        for (const loser of this.running.filter((a) => a !== winner)) {
+          this.stop(loser, true);
+          this.record(loser, 'cancelled', new Error('Another hedged attempt answered first.'));
+        }
+        const { candidate } = winner;
+        this.breaker.recordSuccess(candidate.provider.id);
+        this.latency?.observe(candidate.entry.id, performance.now() - winner.started);
+        return outcome;
+      }
+      if (this.read < this.records.length) return undefined;
+    }
+  }
+
+  /** The winner finished: its record. */
+  succeeded(winner: Attempt<Slot>, result: ChatResult): AttemptRecord {
+    winner.usage = result.usage;
+    this.stop(winner, false);
+    return this.record(winner, 'ok');
+  }
+
+  /** The winner failed after its first content reached the caller: the error to end the request with. */
+  broken(winner: Attempt<Slot>, failure: unknown, partialText: string): Error {
+    if (this.signal?.aborted) {
+      this.cancelAll();
+      return new CancelledError();
+    }
+    this.stop(winner, false);
+    if (isRetryable(failure)) this.breaker.recordFailure(winner.candidate.provider.id, this.settings.breaker);
+    this.record(winner, 'error', failure);
+    return streamBrokenError(winner.candidate, failure, partialText);
+  }
+
+  stopAll(): void {
+    while (this.running.length) this.stop(this.running.at(-1)!, true);
+  }
+
+  /** Starts a hedge beside the attempt running, unless no candidate is free to take it. */
+  private hedge(): void {
+    this.hedgesLeft -= 1;
+    const busy = new Set(this.running.map((a) => a.slot));
+    for (let next = this.plan.next(true, busy); next; next = this.plan.next(true, busy)) {
+      if (this.admit(next.slot, true)) return;
+    }
+  }
+
+  /** Asks the slot's provider circuit, and launches an attempt if it may; a refusal skips the candidate and is recorded. */
+  private admit(slot: Slot, hedged: boolean): boolean {
+    const admission = this.breaker.admit(slot.candidate.provider.id);
+    if (admission.allowed) {
+      if (hedged) this.running[0]!.hedged = true;
+      slot.tries += 1;
+      this.running.push(new Attempt(slot, admission.probe, hedged, this));
+      return true;
+    }
+    const { provider } = slot.candidate;
+    this.openCircuits.push({ provider: provider.id, providerName: provider.name, retryAt: admission.retryAt });
+    slot.exhausted = true;
+    const waitS = Math.max(0, Math.ceil((admission.retryAt - Date.now()) / 1000));
+    this.records.push({
+      model: slot.candidate.entry.id,
+      provider: provider.id,
+      outcome: 'skipped',
+      latencyMs: 0,
+      error: `${CIRCUIT_OPEN}: ${provider.name} failed repeatedly; next try in ${waitS} s`,
+    });
+    return false;
+  }
+
+  private record(attempt: Attempt<Slot>, outcome: AttemptRecord['outcome'], err?: unknown): AttemptRecord {
     const entry: AttemptRecord = {
       model: attempt.candidate.entry.id,
       provider: attempt.candidate.provider.id,
@@ -76,182 +294,73 @@ export async function* routeStream(
     if (err !== undefined) entry.error = errorMessage(err);
     if (attempt.hedged) entry.hedged = true;
     if (attempt.usage) entry.usage = attempt.usage;
-    records.push(entry);
+    this.records.push(entry);
     return entry;
-  };
-
-  const launch = (slot: Slot, probe: boolean, hedged: boolean): void => {
-    slot.tries += 1;
-    running.push(new Attempt(slot, probe, hedged, context));
-  };
+  }
 
   /** Stops an attempt; without a verdict on its provider, a probe's place is freed. */
-  const stop = (attempt: Attempt<Slot>, releaseProbe: boolean): void => {
-    const at = running.indexOf(attempt);
-    if (at >= 0) running.splice(at, 1);
+  private stop(attempt: Attempt<Slot>, releaseProbe: boolean): void {
+    const at = this.running.indexOf(attempt);
+    if (at >= 0) this.running.splice(at, 1);
     attempt.stop();
-    if (releaseProbe) breaker.release(attempt.candidate.provider.id, attempt.probe);
-  };
-
-  /** Asks the slot's provider circuit; a refusal skips the candidate and is recorded. */
-  const admit = (slot: Slot): { allowed: true; probe: boolean } | { allowed: false; skipped: AttemptRecord } => {
-    const admission = breaker.admit(slot.candidate.provider.id);
-    if (admission.allowed) return admission;
-    const { provider } = slot.candidate;
-    openCircuits.push({ provider: provider.id, providerName: provider.name, retryAt: admission.retryAt });
-    slot.exhausted = true;
-    const waitS = Math.max(0, Math.ceil((admission.retryAt - Date.now()) / 1000));
-    const skipped: AttemptRecord = {
-      model: slot.candidate.entry.id,
-      provider: provider.id,
-      outcome: 'skipped',
-      latencyMs: 0,
-      error: `${CIRCUIT_OPEN}: ${provider.name} failed repeatedly; next try in ${waitS} s`,
-    };
-    records.push(skipped);
-    return { allowed: false, skipped };
-  };
+    if (releaseProbe) this.breaker.release(attempt.candidate.provider.id, attempt.probe);
+  }
 
   /** Records a failure before the first content event, tells the breaker, and plans the retry, if any. */
-  const fail = (attempt: Attempt<Slot>, err: unknown): AttemptRecord => {
+  private fail(attempt: Attempt<Slot>, err: unknown): void {
     const provider = attempt.candidate.provider.id;
-    lastError = err;
+    this.lastError = err;
     if (err instanceof MissingKeyError) {
-      stop(attempt, true);
-      firstMissingKey ??= err;
+      this.stop(attempt, true);
+      this.firstMissingKey ??= err;
       attempt.slot.exhausted = true;
-      return record(attempt, 'skipped', err);
+      this.record(attempt, 'skipped', err);
+      return;
     }
     const retryable = isRetryable(err);
-    stop(attempt, !(err instanceof UpstreamError));
-    if (retryable) breaker.recordFailure(provider, breakerSettings);
-    else if (err instanceof UpstreamError) breaker.recordSuccess(provider);
-    const entry = record(attempt, 'error', err);
-    const notRetried = plan.afterFailure(attempt.slot, retryable, err instanceof UpstreamError ? err.retryAfterMs : undefined);
+    this.stop(attempt, !(err instanceof UpstreamError));
+    if (retryable) this.breaker.recordFailure(provider, this.settings.breaker);
+    else if (err instanceof UpstreamError) this.breaker.recordSuccess(provider);
+    const entry = this.record(attempt, 'error', err);
+    const notRetried = this.plan.afterFailure(attempt.slot, retryable, err instanceof UpstreamError ? err.retryAfterMs : undefined);
     if (notRetried) entry.error = `${entry.error} (not retried: ${notRetried})`;
-    return entry;
-  };
+  }
 
-  const cancelAll = (): AttemptRecord[] =>
-    [...running].map((attempt) => {
-      stop(attempt, true);
-      return record(attempt, 'cancelled');
-    });
+  private cancelAll(): void {
+    for (const attempt of [...this.running]) {
+      this.stop(attempt, true);
+      this.record(attempt, 'cancelled');
+    }
+  }
 
-  const finalError = (): Error => {
+  private finalError(): Error {
+    const { records } = this;
     const nothingSent = records.every((r) => r.outcome === 'skipped');
     const circuitSkips = records.filter((r) => r.error?.startsWith(CIRCUIT_OPEN)).length;
-    if (nothingSent && circuitSkips > 0 && circuitSkips === records.length) return new CircuitOpenError(openCircuits, records, Date.now());
-    if (nothingSent && firstMissingKey && circuitSkips === 0) return firstMissingKey;
-    const last = deadlineError ?? lastError;
+    if (nothingSent && circuitSkips > 0 && circuitSkips === records.length) return new CircuitOpenError(this.openCircuits, records, Date.now());
+    if (nothingSent && this.firstMissingKey && circuitSkips === 0) return this.firstMissingKey;
+    const last = this.deadlineError ?? this.lastError;
     if (last === undefined) return new Error('No model to send the request to.');
-    if (records.length === 1 && last === lastError) return last instanceof Error ? last : new Error(errorMessage(last));
+    if (records.length === 1 && last === this.lastError) return last instanceof Error ? last : new Error(errorMessage(last));
     return new AllCandidatesFailedError(records, last);
-  };
+  }
 
   /** Waits for the first attempt to produce content or fail, or for the moment to hedge. */
-  const race = async (): Promise<FirstOutcome<Slot> | typeof HEDGE> => {
-    if (!(hedgesLeft > 0 && running.length === 1)) return running.length === 1 ? running[0]!.first : Promise.race(running.map((a) => a.first));
-    const contenders: Promise<FirstOutcome<Slot> | typeof HEDGE>[] = [running[0]!.first];
+  private race(): Promise<FirstOutcome<Slot> | typeof HEDGE> {
+    const { running } = this;
+    if (this.hedgesLeft > 0 && running.length === 1) return this.raceHedge();
+    return running.length === 1 ? running[0]!.first : Promise.race(running.map((a) => a.first));
+  }
+
+  private async raceHedge(): Promise<FirstOutcome<Slot> | typeof HEDGE> {
+    const { running } = this;
     const hedgeClock = new AbortController();
-    const waitMs = Math.max(0, running[0]!.started + hedging.afterMs - performance.now());
-    contenders.push(sleep(waitMs, HEDGE, { signal: hedgeClock.signal }).catch(() => new Promise<never>(() => undefined)));
+    const waitMs = Math.max(0, running[0]!.started + this.settings.hedging.afterMs - performance.now());
+    const hedgeAt = sleep(waitMs, HEDGE, { signal: hedgeClock.signal }).catch(() => new Promise<never>(() => undefined));
     try {
-      return await Promise.race(contenders);
+      return await Promise.race([running[0]!.first, hedgeAt]);
     } finally {
       hedgeClock.abort();
     }
-  };
-
-  try {
-    for (;;) {
-      if (signal?.aborted) throw new CancelledError();
-
-      if (!running.length) {
-        const next = plan.next(false, new Set());
-        if (!next) throw finalError();
-        if (next.waitMs > 0) await sleep(next.waitMs, undefined, { signal }).catch(() => Promise.reject(new CancelledError()));
-        const admission = admit(next.slot);
-        if (admission.allowed) launch(next.slot, admission.probe, false);
-        else yield { type: 'attempt', attempt: admission.skipped };
-        continue;
-      }
-
-      const outcome = await race();
-      if (signal?.aborted) {
-        for (const entry of cancelAll()) yield { type: 'attempt', attempt: entry };
-        throw new CancelledError();
-      }
-
-      if (outcome === HEDGE) {
-        hedgesLeft -= 1;
-        const busy = new Set(running.map((a) => a.slot));
-        for (let next = plan.next(true, busy); next; next = plan.next(true, busy)) {
-          const admission = admit(next.slot);
-          if (!admission.allowed) {
-            yield { type: 'attempt', attempt: admission.skipped };
-            continue;
-          }
-          running[0]!.hedged = true;
-          launch(next.slot, admission.probe, true);
-          break;
-        }
-        continue;
-      }
-
-      if (!outcome.ok) {
-        yield { type: 'attempt', attempt: fail(outcome.attempt, outcome.error) };
-        continue;
-      }
-
-      // A winner: its first content event is about to reach the caller, so from here on nothing is retried.
-      const winner = outcome.attempt;
-      for (const loser of running.filter((a) => a !== winner)) {
-        stop(loser, true);
-        yield { type: 'attempt', attempt: record(loser, 'cancelled', new Error('Another hedged attempt answered first.')) };
-      }
-      const { candidate } = winner;
-      breaker.recordSuccess(candidate.provider.id);
-      options.latency?.observe(candidate.entry.id, performance.now() - winner.started);
-
-      // Delivery, inline rather than a nested generator, which would cost every event one more promise hop. A
-      // failure from here on breaks the stream and keeps the partial text.
-      for (const held of winner.held) yield held as RoutedEvent;
-      let partialText = '';
-      let event: ProviderStreamEvent = outcome.event;
-      for (;;) {
-        if (event.type === 'done') {
-          winner.usage = event.result.usage;
-          stop(winner, false);
-          yield { type: 'attempt', attempt: record(winner, 'ok') };
-          yield { type: 'done', result: event.result, candidate };
-          return;
-        }
-        if (event.type === 'text') partialText += event.delta;
-        if (event.type === 'usage') winner.usage = event.usage;
-        yield event;
-        let failure: unknown;
-        try {
-          const next = await winner.next();
-          if (!next.done) {
-            event = next.value;
-            continue;
-          }
-          failure = unfinishedStreamError(candidate);
-        } catch (err) {
-          failure = err;
-        }
-        if (signal?.aborted) {
-          for (const entry of cancelAll()) yield { type: 'attempt', attempt: entry };
-          throw new CancelledError();
-        }
-        stop(winner, false);
-        if (isRetryable(failure)) breaker.recordFailure(candidate.provider.id, breakerSettings);
-        yield { type: 'attempt', attempt: record(winner, 'error', failure) };
-        throw streamBrokenError(candidate, failure, partialText);
-      }
-    }
-  } finally {
-    for (const attempt of [...running]) stop(attempt, true);
   }
 }
