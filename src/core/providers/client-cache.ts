@@ -20,7 +20,8 @@ export class ClientCache<Client> {
   ) {}
 
   get(key: ClientKey): Client {
-    const id = JSON.stringify([key.baseURL, key.apiKey ?? null, key.auth ?? null, headersId(key.headers)]);
+    // Joined rather than JSON-encoded: this runs on every call. No URL, key, auth style or header holds a NUL.
+    const id = `${key.baseURL}\0${key.apiKey ?? '\u0001'}\0${key.auth ?? ''}\0${headersId(key.headers)}`;
     let client = this.clients.get(id);
     if (client) {
       this.clients.delete(id);
