@@ -29,3 +29,16 @@ test('the least recently used client goes when the cache is full', () => {
   assert.equal(cache.get(key('a')), 1, 'a was used recently and stays');
   assert.equal(cache.get(key('b')), 4, 'b was evicted and is built again');
 });
+
+test('calls that share a headers object still get a client of their own base URL, key and auth', () => {
+  let created = 0;
+  const cache = new ClientCache(() => ++created);
+  const headers = { 'x-tenant': 'a' };
+  const first = cache.get({ baseURL: 'https://a/v1', apiKey: 'k', headers });
+  assert.equal(cache.get({ baseURL: 'https://a/v1', apiKey: 'k', headers }), first);
+  assert.notEqual(cache.get({ baseURL: 'https://a/v1', apiKey: 'rotated', headers }), first);
+  assert.notEqual(cache.get({ baseURL: 'https://b/v1', apiKey: 'k', headers }), first);
+  assert.notEqual(cache.get({ baseURL: 'https://a/v1', apiKey: 'k', auth: 'x-api-key', headers }), first);
+  assert.equal(cache.get({ baseURL: 'https://a/v1', apiKey: 'k', headers }), first, 'back to the first: the same client again');
+  assert.equal(created, 4);
+});

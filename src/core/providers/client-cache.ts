@@ -13,6 +13,11 @@ export interface ClientKey {
  */
 export class ClientCache<Client> {
   private readonly clients = new Map<string, Client>();
+  /**
+   * The last client per headers object: the gateway reuses one headers object per provider endpoint, so a call
+   * usually finds its client here without building its key. An entry lives as long as its headers object.
+   */
+  private readonly recent = new WeakMap<Record<string, string>, { key: ClientKey; client: Client }>();
 
   constructor(
     private readonly create: (key: ClientKey) => Client,
@@ -20,6 +25,14 @@ export class ClientCache<Client> {
   ) {}
 
   get(key: ClientKey): Client {
+    const recent = this.recent.get(key.headers);
+    if (recent && recent.key.baseURL === key.baseURL && recent.key.apiKey === key.apiKey && recent.key.auth === key.auth) return recent.client;
+    const client = this.lookup(key);
+    this.recent.set(key.headers, { key: { baseURL: key.baseURL, apiKey: key.apiKey, auth: key.auth, headers: key.headers }, client });
+    return client;
+  }
+
+  private lookup(key: ClientKey): Client {
     // Joined rather than JSON-encoded: this runs on every call. No URL, key, auth style or header holds a NUL.
     const id = `${key.baseURL}\0${key.apiKey ?? '\u0001'}\0${key.auth ?? ''}\0${headersId(key.headers)}`;
     let client = this.clients.get(id);
