@@ -26,11 +26,14 @@ export const ANY_MODEL = '*';
  */
 export function candidateChain(requested: string, settings: RoutingPolicySettings, latency?: LatencyTracker): string[] {
   const group = settings.routing.policy === 'latency' ? settings.routing.equivalents.find((g) => g.includes(requested)) : undefined;
+  const own = settings.fallbacks[requested];
+  const any = own ? undefined : settings.fallbacks[ANY_MODEL];
+  // The usual case, and on every request: one model, no fallbacks.
+  if (!group && !own?.length && !any?.length) return [requested];
   const head = group && latency ? latency.fastestFirst(group) : group ?? [requested];
   const chain: string[] = [];
   const queue = [...head];
-  const own = settings.fallbacks[requested];
-  if (!own) queue.push(...(settings.fallbacks[ANY_MODEL] ?? []));
+  if (any) queue.push(...any);
   while (queue.length) {
     const id = queue.shift()!;
     if (chain.includes(id)) continue;
