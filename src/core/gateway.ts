@@ -307,6 +307,9 @@ export class Gateway {
       attempts: state.attempts,
       cacheHit: false,
     });
+    // The answering attempt's usage is the answer's: its price is this one, so the accounting need not work it out again.
+    const answering = state.attempts.at(-1);
+    if (answering?.outcome === 'ok' && answering.cost === undefined && cost.priced) answering.cost = cost.total;
     state.settled = true;
     this.emit({ request: state.request!, result, attempts: state.attempts });
     state.ticket!.finish(result);
