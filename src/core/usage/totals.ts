@@ -64,7 +64,10 @@ export function addToTally(t: Tally, e: Omit<UsageEntry, 'time'>): void {
 
 const pad = (n: number): string => String(n).padStart(2, '0');
 
-/** The local day last asked about, from its first millisecond to the next day's: totals ask on every request. */
+/**
+ * The local day last asked about, from its first millisecond to the next day's: totals ask on every request. The
+ * process's time zone is taken as fixed while it runs.
+ */
 const known = { from: 0, to: 0, day: '', month: '' };
 
 function knowDay(d: Date): typeof known {
