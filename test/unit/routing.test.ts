@@ -156,46 +156,42 @@ interface Run {
   elapsedMs: number;
 }
 
-async function run(
-  candidates: Candidate[],
-  start: StartAttempt,
-  options: Partial<RouteOptions> = {},
-  signal: AbortSignal = new AbortController().signal,
-): Promise<Run> {
-  const started = performance.now();
-  const out: Run = { events: [], attempts: [], text: '', elapsedMs: 0 };
-  try {
-    for await (const event of routeStream(candidates, start, signal, { settings: fastSettings(), ...options })) {
-      out.events.push(event);
-      if (event.type === 'attempt') out.attempts.push(event.attempt);
-      if (event.type === 'text') out.text += event.delta;
-      if (event.type === 'done') out.winner = event.candidate.entry.id;
+/** Routes one request with `drive`, filling `out`; the runner times it and keeps the error it ends with. */
+type Drive = (candidates: Candidate[], start: StartAttempt, options: RouteOptions, signal: AbortSignal, out: Run) => Promise<void>;
+
+function runner(drive: Drive) {
+  return async (
+    candidates: Candidate[],
+    start: StartAttempt,
+    options: Partial<RouteOptions> = {},
+    signal: AbortSignal = new AbortController().signal,
+  ): Promise<Run> => {
+    const started = performance.now();
+    const out: Run = { events: [], attempts: [], text: '', elapsedMs: 0 };
+    try {
+      await drive(candidates, start, { settings: fastSettings(), ...options }, signal, out);
+    } catch (err) {
+      out.error = err as Error;
     }
-  } catch (err) {
-    out.error = err as Error;
-  }
-  out.elapsedMs = performance.now() - started;
-  return out;
+    out.elapsedMs = performance.now() - started;
+    return out;
+  };
 }
 
-async function runComplete(
-  candidates: Candidate[],
-  start: StartAttempt,
-  options: Partial<RouteOptions> = {},
-  signal: AbortSignal = new AbortController().signal,
-): Promise<Run> {
-  const started = performance.now();
-  const out: Run = { events: [], attempts: [], text: '', elapsedMs: 0 };
-  try {
-    const { result, candidate } = await routeComplete(candidates, start, signal, { settings: fastSettings(), ...options }, out.attempts);
-    out.text = result.text;
-    out.winner = candidate.entry.id;
-  } catch (err) {
-    out.error = err as Error;
+const run = runner(async (candidates, start, options, signal, out) => {
+  for await (const event of routeStream(candidates, start, signal, options)) {
+    out.events.push(event);
+    if (event.type === 'attempt') out.attempts.push(event.attempt);
+    if (event.type === 'text') out.text += event.delta;
+    if (event.type === 'done') out.winner = event.candidate.entry.id;
   }
-  out.elapsedMs = performance.now() - started;
-  return out;
-}
+});
+
+const runComplete = runner(async (candidates, start, options, signal, out) => {
+  const { result, candidate } = await routeComplete(candidates, start, signal, options, out.attempts);
+  out.text = result.text;
+  out.winner = candidate.entry.id;
+});
 
 interface Harness {
   run: typeof run;
