@@ -486,3 +486,16 @@ both('the circuit-open error names each provider once', async ({ run, script }) 
   assert.equal(r.error.message.match(/ALPHA \(/g)?.length, 1);
   assert.equal(r.attempts.length, 3);
 });
+
+test('routeComplete reads an attempt that streams to its end, and a break after text is not retried', async () => {
+  const ok = await runComplete([candidate(A)], script({ [A]: [{ kind: 'ok', text: ['Hel', 'lo'] }] }).start);
+  assert.equal(ok.text, 'Hello');
+  assert.deepEqual(ok.attempts.map((a) => [a.outcome, a.usage?.outputTokens]), [['ok', 2]]);
+
+  const s = script({ [A]: [{ kind: 'fail', status: 500, afterText: ['Hel', 'lo'] }] });
+  const broken = await runComplete([candidate(A), candidate(B)], s.start);
+  assert.deepEqual(s.calls, [A]);
+  assert.equal((broken.error as UpstreamError).code, 'stream_broken');
+  assert.equal((broken.error as UpstreamError).partialText, 'Hello');
+  assert.deepEqual(broken.attempts.map((a) => a.outcome), ['error']);
+});
