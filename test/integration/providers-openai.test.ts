@@ -235,11 +235,10 @@ describe('OpenAI family: chunk accumulator', () => {
     const acc = new ChunkAccumulator();
     const chunk = (delta: object, finish: string | null = null) =>
       ({ id: 'c1', object: 'chat.completion.chunk', created: 0, model: 'gemini-x', choices: [{ index: 0, delta, finish_reason: finish }] }) as never;
-    const events = [
-      ...acc.accept(chunk({ tool_calls: [{ id: 'a', type: 'function', function: { name: 'one', arguments: '{"x":1}' } }] })),
-      ...acc.accept(chunk({ tool_calls: [{ id: 'b', type: 'function', function: { name: 'two', arguments: '{' } }] })),
-      ...acc.accept(chunk({ tool_calls: [{ function: { arguments: '}' } }] }, 'tool_calls')),
-    ];
+    const events: ProviderStreamEvent[] = [];
+    acc.accept(chunk({ tool_calls: [{ id: 'a', type: 'function', function: { name: 'one', arguments: '{"x":1}' } }] }), events);
+    acc.accept(chunk({ tool_calls: [{ id: 'b', type: 'function', function: { name: 'two', arguments: '{' } }] }), events);
+    acc.accept(chunk({ tool_calls: [{ function: { arguments: '}' } }] }, 'tool_calls'), events);
     assert.deepEqual(
       events.map((e) => e.type === 'tool_call' && e.index),
       [0, 1, 1],

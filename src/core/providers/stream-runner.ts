@@ -5,7 +5,8 @@ import type { ResolvedCall } from './types';
 
 /** Folds one family's stream chunks into events, and the final result once the stream is over. */
 export interface StreamAccumulator<Chunk> {
-  accept(chunk: Chunk): Iterable<ProviderStreamEvent>;
+  /** Pushes the chunk's events, if any, onto `out`. */
+  accept(chunk: Chunk, out: ProviderStreamEvent[]): void;
   /** True once the upstream said the answer is finished. */
   readonly complete: boolean;
   readonly reportedUsage: Usage | undefined;
@@ -20,45 +21,116 @@ export interface StreamSource<Chunk> {
 /** Sorts a thrown error into a failure; `midStream` is true once the HTTP response has started. */
 export type ClassifyError = (err: unknown, midStream: boolean) => UpstreamFailure;
 
+const END: IteratorResult<ProviderStreamEvent> = { done: true, value: undefined };
+
 /**
- * Runs one streaming call: opens it, yields each chunk's events the moment they arrive, then `usage` (when
+ * Runs one streaming call: opens it, hands on each chunk's events the moment they arrive, then `usage` (when
  * reported) and `done`. Every failure leaves as `CancelledError` or `UpstreamError`; a stream that ends before
  * the upstream said it was finished is an interruption, since the SDKs end quietly on some broken streams.
  */
-export async function* runStream<Chunk>(
+export function runStream<Chunk>(
   call: ResolvedCall,
   signal: AbortSignal | undefined,
   open: () => Promise<StreamSource<Chunk>>,
   accumulator: StreamAccumulator<Chunk>,
   classify: ClassifyError,
-): AsyncGenerator<ProviderStreamEvent> {
-  let source: StreamSource<Chunk>;
-  try {
-    source = await open();
-  } catch (err) {
-    // Our own errors, such as an InvalidRequestError from the request transform, pass through.
-    if (err instanceof SwitchboardError) throw err;
-    throw toGatewayError(call, classify(err, false), err);
+): AsyncIterableIterator<ProviderStreamEvent> {
+  return new StreamRun(call, signal, open, accumulator, classify);
+}
+
+/**
+ * An iterator rather than an async generator: a generator around the SDK's stream would cost every chunk a few
+ * more promises. Reads are expected one at a time, each after the previous one settled, as `for await` makes them.
+ */
+class StreamRun<Chunk> implements AsyncIterableIterator<ProviderStreamEvent> {
+  private source: StreamSource<Chunk> | undefined;
+  private chunks: AsyncIterator<Chunk> | undefined;
+  /** Events of the last chunk not yet handed on, from `head`. */
+  private readonly queue: ProviderStreamEvent[] = [];
+  private head = 0;
+  private ended = false;
+
+  constructor(
+    private readonly call: ResolvedCall,
+    private readonly signal: AbortSignal | undefined,
+    private readonly open: () => Promise<StreamSource<Chunk>>,
+    private readonly accumulator: StreamAccumulator<Chunk>,
+    private readonly classify: ClassifyError,
+  ) {}
+
+  [Symbol.asyncIterator](): this {
+    return this;
   }
-  try {
-    for await (const chunk of source.chunks) {
-      // A plain loop: `yield*` over a sync iterable wraps it in an async iterator, a promise per event.
-      for (const event of accumulator.accept(chunk)) yield event;
+
+  next(): Promise<IteratorResult<ProviderStreamEvent>> {
+    if (this.head < this.queue.length) return Promise.resolve(this.take());
+    if (this.ended) return Promise.resolve(END);
+    if (!this.chunks) return this.start().then(() => this.next());
+    return this.chunks.next().then(this.onChunk, this.onError);
+  }
+
+  async return(): Promise<IteratorResult<ProviderStreamEvent>> {
+    this.ended = true;
+    this.head = this.queue.length;
+    // The SDKs abort the HTTP request when their stream is closed early.
+    await this.chunks?.return?.();
+    return END;
+  }
+
+  private async start(): Promise<void> {
+    try {
+      this.source = await this.open();
+    } catch (err) {
+      this.ended = true;
+      // Our own errors, such as an InvalidRequestError from the request transform, pass through.
+      if (err instanceof SwitchboardError) throw err;
+      throw toGatewayError(this.call, this.classify(err, false), err);
     }
-  } catch (err) {
-    const failure = classify(err, true);
-    throw toGatewayError(call, 'requestId' in failure ? { ...failure, requestId: failure.requestId ?? source.requestId } : failure, err);
+    this.chunks = this.source.chunks[Symbol.asyncIterator]();
   }
-  // The SDKs end an aborted stream without an error.
-  if (signal?.aborted) throw toGatewayError(call, { kind: 'aborted' });
-  if (!accumulator.complete) {
-    throw toGatewayError(call, {
-      kind: 'interrupted',
-      detail: 'the stream ended before the upstream finished the answer',
-      requestId: source.requestId,
-    });
+
+  private take(): IteratorResult<ProviderStreamEvent> {
+    return { done: false, value: this.queue[this.head++]! };
   }
-  const usage = accumulator.reportedUsage;
-  if (usage) yield { type: 'usage', usage };
-  yield { type: 'done', result: accumulator.result(source.requestId) };
+
+  private readonly onChunk = (read: IteratorResult<Chunk>): IteratorResult<ProviderStreamEvent> | Promise<IteratorResult<ProviderStreamEvent>> => {
+    if (this.ended) return END;
+    const { queue } = this;
+    queue.length = 0;
+    this.head = 0;
+    if (read.done) return this.finish();
+    try {
+      this.accumulator.accept(read.value, queue);
+    } catch (err) {
+      return this.onError(err);
+    }
+    // A chunk without content (the role, the finish reason, usage alone) is followed by the next one.
+    return queue.length ? this.take() : this.next();
+  };
+
+  private readonly onError = (err: unknown): never => {
+    this.ended = true;
+    const failure = this.classify(err, true);
+    const requestId = this.source?.requestId;
+    throw toGatewayError(this.call, 'requestId' in failure ? { ...failure, requestId: failure.requestId ?? requestId } : failure, err);
+  };
+
+  /** The upstream's stream ended: the usage and the answer, or the reason it is not whole. */
+  private finish(): IteratorResult<ProviderStreamEvent> {
+    this.ended = true;
+    const { accumulator, call } = this;
+    // The SDKs end an aborted stream without an error.
+    if (this.signal?.aborted) throw toGatewayError(call, { kind: 'aborted' });
+    if (!accumulator.complete) {
+      throw toGatewayError(call, {
+        kind: 'interrupted',
+        detail: 'the stream ended before the upstream finished the answer',
+        requestId: this.source?.requestId,
+      });
+    }
+    const usage = accumulator.reportedUsage;
+    if (usage) this.queue.push({ type: 'usage', usage });
+    this.queue.push({ type: 'done', result: accumulator.result(this.source?.requestId) });
+    return this.take();
+  }
 }

@@ -18,7 +18,7 @@ export class MessageEventAccumulator {
   private id: string | undefined;
   private stopped = false;
 
-  *accept(event: RawMessageStreamEvent): Generator<ProviderStreamEvent> {
+  accept(event: RawMessageStreamEvent, out: ProviderStreamEvent[]): void {
     switch (event.type) {
       case 'message_start':
         this.id = event.message.id;
@@ -29,12 +29,12 @@ export class MessageEventAccumulator {
         const block = event.content_block;
         if (block.type === 'text' && block.text) {
           this.text += block.text;
-          yield { type: 'text', delta: block.text };
+          out.push({ type: 'text', delta: block.text });
         } else if (block.type === 'tool_use') {
           const index = this.toolCalls.length;
           this.toolIndexByBlock.set(event.index, index);
           this.toolCalls.push({ id: block.id, name: block.name, arguments: '' });
-          yield { type: 'tool_call', index, id: block.id, name: block.name, argumentsDelta: '' };
+          out.push({ type: 'tool_call', index, id: block.id, name: block.name, argumentsDelta: '' });
         }
         break;
       }
@@ -42,12 +42,12 @@ export class MessageEventAccumulator {
         const delta = event.delta;
         if (delta.type === 'text_delta' && delta.text) {
           this.text += delta.text;
-          yield { type: 'text', delta: delta.text };
+          out.push({ type: 'text', delta: delta.text });
         } else if (delta.type === 'input_json_delta') {
           const index = this.toolIndexByBlock.get(event.index);
           if (index === undefined) break;
           this.toolCalls[index].arguments += delta.partial_json;
-          yield { type: 'tool_call', index, argumentsDelta: delta.partial_json };
+          out.push({ type: 'tool_call', index, argumentsDelta: delta.partial_json });
         }
         break;
       }

@@ -2,6 +2,8 @@ import type { ChatCompletionChunk } from 'openai/resources/chat/completions';
 import { emptyUsage, type ChatResult, type FinishReason, type ProviderStreamEvent, type ToolCall, type Usage } from '../../types';
 import { fromCompletionUsage, toFinishReason } from './response';
 
+const NO_TOOL_CALLS: readonly ChatCompletionChunk.Choice.Delta.ToolCall[] = [];
+
 /**
  * Turns Chat Completions chunks into stream events as they arrive, and keeps what it needs to assemble the
  * final result. A stream is complete once a choice reported its finish reason.
@@ -14,7 +16,7 @@ export class ChunkAccumulator {
   private model: string | undefined;
   private id: string | undefined;
 
-  *accept(chunk: ChatCompletionChunk): Generator<ProviderStreamEvent> {
+  accept(chunk: ChatCompletionChunk, out: ProviderStreamEvent[]): void {
     this.id ??= chunk.id;
     this.model ??= chunk.model;
     if (chunk.usage) this.usage = fromCompletionUsage(chunk.usage);
@@ -23,9 +25,9 @@ export class ChunkAccumulator {
     const delta = choice.delta ?? {};
     if (delta.content) {
       this.text += delta.content;
-      yield { type: 'text', delta: delta.content };
+      out.push({ type: 'text', delta: delta.content });
     }
-    for (const part of delta.tool_calls ?? []) {
+    for (const part of delta.tool_calls ?? NO_TOOL_CALLS) {
       const index = this.indexOf(part);
       const known = this.toolCalls.get(index);
       const argumentsDelta = part.function?.arguments ?? '';
@@ -36,13 +38,13 @@ export class ChunkAccumulator {
       } else {
         this.toolCalls.set(index, { id: part.id ?? '', name: part.function?.name ?? '', arguments: argumentsDelta });
       }
-      yield {
+      out.push({
         type: 'tool_call',
         index,
         ...(part.id && { id: part.id }),
         ...(part.function?.name && { name: part.function.name }),
         argumentsDelta,
-      };
+      });
     }
     if (choice.finish_reason) this.finishReason = toFinishReason(choice.finish_reason);
   }
