@@ -29,16 +29,6 @@ const ignore = (): void => undefined;
 
 const answered = (result: ChatResult): IteratorResult<ProviderStreamEvent> => ({ done: false, value: { type: 'done', result } });
 
-/** A read in progress. */
-interface Waiter {
-  resolve(result: IteratorResult<ProviderStreamEvent>): void;
-  reject(error: unknown): void;
-  kind: 'firstByte' | 'idle';
-  /** performance.now() time by which the wait ends: its phase's limit or the total deadline, whichever is first. */
-  endsAt: number;
-  byTotal: boolean;
-}
-
 /**
  * One try of one candidate: its own abort controller (linked to the request's signal), and reads that time out.
  * `first` settles, never rejects, with the first content event (text, tool call or the final answer) or with the
@@ -55,8 +45,16 @@ export class Attempt<S extends { candidate: Candidate }> {
   private unlink?: () => void;
   /** The upstream produced its last event. */
   private finished = false;
-  /** The read in progress, if any. */
-  private waiter?: Waiter;
+  /**
+   * The read in progress, if any: how to settle it, and when it times out. Fields rather than an object per read,
+   * since a stream makes one read per chunk.
+   */
+  private resolveRead?: (result: IteratorResult<ProviderStreamEvent>) => void;
+  private rejectRead?: (error: unknown) => void;
+  private readKind: 'firstByte' | 'idle' = 'firstByte';
+  /** performance.now() time by which the read ends: its phase's limit or the total deadline, whichever is first. */
+  private readEndsAt = 0;
+  private readByTotal = false;
   /**
    * One timer for all of the attempt's reads, instead of one per read (per streamed chunk): it stays armed between
    * reads and, when it fires before the current read's end, is armed again for the rest.
@@ -134,39 +132,56 @@ export class Attempt<S extends { candidate: Candidate }> {
     /** The read to wait for; by default the iterator's next event. */
     read?: Promise<IteratorResult<ProviderStreamEvent>>,
   ): Promise<IteratorResult<ProviderStreamEvent>> {
-    return new Promise((resolve, reject) => {
-      if (this.controller.signal.aborted) {
-        read?.catch(ignore);
-        return reject(new CancelledError());
-      }
-      const { deadline } = this.context;
-      const waiter: Waiter = { resolve, reject, kind, endsAt: Math.min(deadline, phaseEnd), byTotal: deadline <= phaseEnd };
-      this.waiter = waiter;
-      this.arm(waiter.endsAt);
-      let pending: Promise<IteratorResult<ProviderStreamEvent>>;
-      try {
-        pending = read ?? this.iterator!.next();
-      } catch (err) {
-        pending = Promise.reject(err);
-      }
-      pending.then(
-        (result) => {
-          if (result.done || result.value.type === 'done') this.finished = true;
-          if (this.waiter === waiter) this.settle()!.resolve(result);
-        },
-        (err: unknown) => {
-          if (this.waiter === waiter) this.settle()!.reject(err);
-        },
-      );
-    });
+    if (this.controller.signal.aborted) {
+      read?.catch(ignore);
+      return Promise.reject(new CancelledError());
+    }
+    const { deadline } = this.context;
+    this.readKind = kind;
+    this.readEndsAt = Math.min(deadline, phaseEnd);
+    this.readByTotal = deadline <= phaseEnd;
+    const result = new Promise(this.captureRead);
+    this.arm(this.readEndsAt);
+    let pending: Promise<IteratorResult<ProviderStreamEvent>>;
+    try {
+      pending = read ?? this.iterator!.next();
+    } catch (err) {
+      pending = Promise.reject(err);
+    }
+    // A read that settles after its wait ended (timed out or aborted) finds no read in progress and is dropped: the
+    // attempt is aborted by then, so it starts no other read.
+    pending.then(this.onRead, this.failRead);
+    return result;
   }
 
-  /** Ends the read in progress and hands it back to be resolved or rejected; undefined when there is none. */
-  private settle(): Waiter | undefined {
-    const waiter = this.waiter;
-    this.waiter = undefined;
+  private readonly captureRead = (
+    resolve: (result: IteratorResult<ProviderStreamEvent>) => void,
+    reject: (error: unknown) => void,
+  ): void => {
+    this.resolveRead = resolve;
+    this.rejectRead = reject;
+  };
+
+  private readonly onRead = (result: IteratorResult<ProviderStreamEvent>): void => {
+    if (result.done || result.value.type === 'done') this.finished = true;
+    const resolve = this.resolveRead;
+    if (!resolve) return;
+    this.endRead();
+    resolve(result);
+  };
+
+  /** Ends the read in progress, if any, with `err`. */
+  private readonly failRead = (err: unknown): void => {
+    const reject = this.rejectRead;
+    if (!reject) return;
+    this.endRead();
+    reject(err);
+  };
+
+  private endRead(): void {
+    this.resolveRead = undefined;
+    this.rejectRead = undefined;
     if (this.finished) this.disarm();
-    return waiter;
   }
 
   private arm(at: number): void {
@@ -187,20 +202,20 @@ export class Attempt<S extends { candidate: Candidate }> {
     const firedFor = this.timerAt;
     this.timer = undefined;
     this.timerAt = Number.POSITIVE_INFINITY;
-    const waiter = this.waiter;
-    if (!waiter) return;
-    if (waiter.endsAt > firedFor) return this.arm(waiter.endsAt);
+    if (!this.rejectRead) return;
+    if (this.readEndsAt > firedFor) return this.arm(this.readEndsAt);
     const { timeouts } = this.context;
-    const limitMs = waiter.byTotal ? timeouts.totalMs : timeouts[`${waiter.kind}Ms`];
-    const error = timeoutError(this.candidate, waiter.byTotal ? 'total' : waiter.kind, limitMs);
-    if (waiter.byTotal) this.context.onDeadline(error);
-    this.settle()!.reject(error);
+    const byTotal = this.readByTotal;
+    const limitMs = byTotal ? timeouts.totalMs : timeouts[`${this.readKind}Ms`];
+    const error = timeoutError(this.candidate, byTotal ? 'total' : this.readKind, limitMs);
+    if (byTotal) this.context.onDeadline(error);
+    this.failRead(error);
     this.abort();
   }
 
   /** Aborts the upstream call and fails the read in progress, if any. */
   private abort(): void {
     this.controller.abort();
-    this.settle()?.reject(new CancelledError());
+    if (this.rejectRead) this.failRead(new CancelledError());
   }
 }
