@@ -40,59 +40,14 @@ type Winner = Extract<FirstOutcome<Slot>, { ok: true }>;
  * repeated. With hedging on, a second attempt starts when the first has shown nothing after `hedging.afterMs`; the
  * first to produce content wins and the other is aborted. Every attempt is yielded as an `attempt` event.
  */
-export async function* routeStream(
+export function routeStream(
   candidates: Candidate[],
   start: StartAttempt,
   /** The caller's signal, if it has one: stopping the iteration also stops every attempt. */
   signal: AbortSignal | undefined,
   options: RouteOptions = { settings: DEFAULT_SETTINGS },
-): AsyncGenerator<RoutedEvent> {
-  const route = new Route(candidates, start, signal, options, []);
-  try {
-    let winner: Winner | undefined;
-    while (!winner) {
-      try {
-        winner = await route.select();
-      } catch (err) {
-        for (const attempt of route.unread()) yield { type: 'attempt', attempt };
-        throw err;
-      }
-      for (const attempt of route.unread()) yield { type: 'attempt', attempt };
-    }
-
-    // Delivery, inline rather than a nested generator, which would cost every event one more promise hop.
-    const { attempt } = winner;
-    const { candidate } = attempt;
-    for (const held of attempt.held) yield held as RoutedEvent;
-    let partialText = '';
-    let event: ProviderStreamEvent = winner.event;
-    for (;;) {
-      if (event.type === 'done') {
-        yield { type: 'attempt', attempt: route.succeeded(attempt, event.result) };
-        yield { type: 'done', result: event.result, candidate };
-        return;
-      }
-      if (event.type === 'text') partialText += event.delta;
-      if (event.type === 'usage') attempt.usage = event.usage;
-      yield event;
-      let failure: unknown;
-      try {
-        const next = await attempt.next();
-        if (!next.done) {
-          event = next.value;
-          continue;
-        }
-        failure = unfinishedStreamError(candidate);
-      } catch (err) {
-        failure = err;
-      }
-      const error = route.broken(attempt, failure, partialText);
-      for (const record of route.unread()) yield { type: 'attempt', attempt: record };
-      throw error;
-    }
-  } finally {
-    route.stopAll();
-  }
+): AsyncIterableIterator<RoutedEvent> {
+  return new RoutedStream(new Route(candidates, start, signal, options, []));
 }
 
 /**
@@ -130,6 +85,139 @@ export async function routeComplete(
     return { result: event.result, candidate: attempt.candidate };
   } finally {
     route.stopAll();
+  }
+}
+
+const ENDED: IteratorResult<RoutedEvent> = Object.freeze({ done: true, value: undefined });
+
+/**
+ * `routeStream`'s events. Hand-written rather than an async generator: every chunk of the winner passes through
+ * here, and a generator costs each one a few promises more than a single `.then`.
+ */
+class RoutedStream implements AsyncIterableIterator<RoutedEvent> {
+  /** Events decided but not yet read: attempt records, the winner's held-back events, and its last ones. */
+  private readonly queued: RoutedEvent[] = [];
+  private head = 0;
+  private selecting: Promise<void> | undefined;
+  private winner: Attempt<Slot> | undefined;
+  private partialText = '';
+  /** The request's error, thrown once the events queued before it are read. */
+  private failure: unknown;
+  private failed = false;
+  private closed = false;
+
+  constructor(private readonly route: Route) {}
+
+  next(): Promise<IteratorResult<RoutedEvent>> {
+    if (this.head < this.queued.length) return Promise.resolve(this.dequeue());
+    if (this.winner) return this.winner.next().then(this.onRead, this.onReadFailed);
+    if (this.failed) {
+      const { failure } = this;
+      this.close();
+      return Promise.reject(failure);
+    }
+    if (this.closed) return Promise.resolve(ENDED);
+    this.selecting ??= this.select();
+    return this.selecting.then(() => this.next());
+  }
+
+  /** Stops every attempt. A selection step in progress finishes first, as a generator's pending step would. */
+  return(): Promise<IteratorResult<RoutedEvent>> {
+    const stop = () => {
+      this.close();
+      return ENDED;
+    };
+    return this.selecting ? this.selecting.then(stop) : Promise.resolve(stop());
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+
+  /** One step of selection: it ends with a winner, the request's error, or attempt records to show now. */
+  private async select(): Promise<void> {
+    try {
+      const won = await this.route.select();
+      this.queueRecords();
+      if (won) this.take(won);
+    } catch (err) {
+      this.queueRecords();
+      this.failWith(err);
+    } finally {
+      this.selecting = undefined;
+    }
+  }
+
+  /** From here on nothing is retried: the winner's held-back events and its first content go to the caller. */
+  private take({ attempt, event }: Winner): void {
+    for (const held of attempt.held) this.queued.push(held as RoutedEvent);
+    this.winner = attempt;
+    if (event.type === 'done') return this.finish(event.result);
+    this.note(event);
+    this.queued.push(event);
+  }
+
+  private readonly onRead = (step: IteratorResult<ProviderStreamEvent>): IteratorResult<RoutedEvent> | Promise<IteratorResult<RoutedEvent>> => {
+    if (this.closed) return ENDED;
+    if (step.done) return this.onReadFailed(unfinishedStreamError(this.winner!.candidate));
+    const event = step.value;
+    if (event.type === 'done') {
+      this.finish(event.result);
+      return this.dequeue();
+    }
+    this.note(event);
+    return { done: false, value: event };
+  };
+
+  /** The winner failed after its first content reached the caller: its records, then the error. */
+  private readonly onReadFailed = (err: unknown): IteratorResult<RoutedEvent> | Promise<IteratorResult<RoutedEvent>> => {
+    if (this.closed) return ENDED;
+    const error = this.route.broken(this.winner!, err, this.partialText);
+    this.winner = undefined;
+    this.queueRecords();
+    this.failWith(error);
+    return this.next();
+  };
+
+  private note(event: Exclude<ProviderStreamEvent, { type: 'done' }>): void {
+    if (event.type === 'text') this.partialText += event.delta;
+    else if (event.type === 'usage') this.winner!.usage = event.usage;
+  }
+
+  private finish(result: ChatResult): void {
+    const winner = this.winner!;
+    this.winner = undefined;
+    this.queued.push({ type: 'attempt', attempt: this.route.succeeded(winner, result) }, { type: 'done', result, candidate: winner.candidate });
+    this.closed = true;
+    this.route.stopAll();
+  }
+
+  private failWith(err: unknown): void {
+    this.failure = err;
+    this.failed = true;
+  }
+
+  private queueRecords(): void {
+    for (const attempt of this.route.unread()) this.queued.push({ type: 'attempt', attempt });
+  }
+
+  private dequeue(): IteratorResult<RoutedEvent> {
+    const value = this.queued[this.head++]!;
+    if (this.head === this.queued.length) {
+      this.queued.length = 0;
+      this.head = 0;
+    }
+    return { done: false, value };
+  }
+
+  private close(): void {
+    this.closed = true;
+    this.winner = undefined;
+    this.failed = false;
+    this.failure = undefined;
+    this.queued.length = 0;
+    this.head = 0;
+    this.route.stopAll();
   }
 }
 
