@@ -27,11 +27,11 @@ import {
 import { computeCost } from './usage/cost';
 import { deferredIterator } from './iterators';
 import { withFields } from './objects';
+import { RequestState } from './request-state';
+import { RequestStream, type StreamSteps } from './request-stream';
 import { Accounting, type AccountingWarningListener, type CostEstimate } from './accounting/accounting';
 import type { BudgetState } from './accounting/budget-state';
-import { replayEvents } from './accounting/cache-hit';
 import type { RequestLogView } from './accounting/log-view';
-import type { RequestTicket } from './accounting/ticket';
 import type { RequestSource } from './log/record';
 import type { TotalsSnapshot } from './usage/totals';
 
@@ -47,21 +47,6 @@ export interface GatewayOptions {
   workspace?: string;
   /** Adapters to use instead of the built-in ones, per wire family (benchmarks, tests). */
   adapters?: Partial<Record<ProviderFamily, ProviderAdapter>>;
-}
-
-/** One request on its way through the gateway: what its result and its record are built from. */
-class RequestState {
-  readonly started = performance.now();
-  readonly attempts: AttemptRecord[] = [];
-  partialText = '';
-  ttftMs: number | undefined;
-  request: ChatRequest | undefined;
-  requested: CatalogEntry | undefined;
-  ticket: RequestTicket | undefined;
-  /** Its result or failure was recorded. */
-  settled = false;
-
-  constructor(readonly streaming: boolean) {}
 }
 
 /** Listeners see every finished request, successful or not, for status bars, logs and totals. */
@@ -203,9 +188,9 @@ export class Gateway {
   async complete(input: ChatRequestInput, options: CallOptions = {}): Promise<GatewayResult> {
     // No generator here: a non-streaming call needs none of the events but `done`, and each generator layer costs
     // every request a few promises.
-    const state = new RequestState(false);
+    const state = new RequestState(false, input, options);
     try {
-      const hit = this.open(state, input, options);
+      const hit = this.open(state);
       if (hit) return hit;
       if (state.ticket!.budgeted) await state.ticket!.checkBudget();
       const { result, candidate } = await routeComplete(this.candidatesFor(state.requested!), this.starter(state), options.signal, this.routeOptions(), state.attempts);
@@ -217,40 +202,26 @@ export class Gateway {
 
   /** A streaming call. The iterable ends with exactly one `done` or `error` event and never throws. */
   stream(input: ChatRequestInput, options: CallOptions = {}): AsyncIterable<GatewayStreamEvent> {
-    return this.run(input, options);
+    return new RequestStream(this.streamSteps, new RequestState(true, input, options));
   }
 
-  private async *run(input: ChatRequestInput, options: CallOptions): AsyncGenerator<GatewayStreamEvent> {
-    const state = new RequestState(true);
-    try {
-      const hit = this.open(state, input, options);
-      if (hit) {
-        yield* replayEvents(hit);
-        yield { type: 'done', result: hit };
-        return;
-      }
+  private readonly streamSteps: StreamSteps = {
+    open: (state) => this.open(state),
+    route: async (state) => {
       if (state.ticket!.budgeted) await state.ticket!.checkBudget();
-      const routed = routeStream(this.candidatesFor(state.requested!), this.starter(state), options.signal, this.routeOptions());
-      for await (const event of routed) {
-        if (event.type === 'done') {
-          yield { type: 'done', result: this.succeed(state, event.result, event.candidate) };
-          return;
-        }
-        yield this.observe(state, event);
-      }
-    } catch (err) {
-      yield this.fail(state, err);
-    } finally {
-      // The caller stopped reading before the end: the request still ran, and is counted as cancelled.
-      if (!state.settled) state.ticket?.abandon(state.attempts, state.partialText);
-    }
-  }
+      return routeStream(this.candidatesFor(state.requested!), this.starter(state), state.options.signal, this.routeOptions());
+    },
+    observe: (state, event) => this.observe(state, event),
+    succeed: (state, done) => this.succeed(state, done.result, done.candidate),
+    fail: (state, err) => this.fail(state, err),
+  };
 
   /**
    * Validates and resolves the request and opens its accounting ticket. Returns the cached answer when the response
    * cache has one (the request is then settled); throws when the request cannot be sent.
    */
-  private open(state: RequestState, input: ChatRequestInput, options: CallOptions): GatewayResult | undefined {
+  private open(state: RequestState): GatewayResult | undefined {
+    const { input, options } = state;
     if (options.signal?.aborted) throw new CancelledError();
     const request = this.normalize(input);
     request.stream = state.streaming;

@@ -1,0 +1,115 @@
+import type { RoutedEvent } from './routing/route';
+import type { GatewayResult, GatewayStreamEvent } from './types';
+import { replayEvents } from './accounting/cache-hit';
+import type { RequestState } from './request-state';
+
+type ErrorEvent = Extract<GatewayStreamEvent, { type: 'error' }>;
+
+/** What a streaming request does at each step; the gateway provides it. */
+export interface StreamSteps {
+  /** Validates and opens the request: its cached answer, if it has one. Throws when the request cannot be sent. */
+  open(state: RequestState): GatewayResult | undefined;
+  /** Checks the budget and starts routing. */
+  route(state: RequestState): Promise<AsyncIterator<RoutedEvent>>;
+  /** Notes what the request's record needs from an event, and hands the event on. */
+  observe(state: RequestState, event: Exclude<RoutedEvent, { type: 'done' }>): GatewayStreamEvent;
+  /** The request's result, once routing is done; the request is settled. */
+  succeed(state: RequestState, done: Extract<RoutedEvent, { type: 'done' }>): GatewayResult;
+  /** The request failed; it is settled. */
+  fail(state: RequestState, err: unknown): ErrorEvent;
+}
+
+const ENDED: IteratorResult<GatewayStreamEvent> = Object.freeze({ done: true, value: undefined });
+
+/**
+ * The events of one streaming request: ends with exactly one `done` or `error` and never throws. Hand-written rather
+ * than an async generator, which would cost every streamed chunk a few more promises and allocations.
+ */
+export class RequestStream implements AsyncIterableIterator<GatewayStreamEvent> {
+  private routed: AsyncIterator<RoutedEvent> | undefined;
+  private opening: Promise<void> | undefined;
+  /** Events decided before they are read: a cached answer's replay, or the error that stopped the request. */
+  private queued: GatewayStreamEvent[] = [];
+  private closed = false;
+
+  constructor(
+    private readonly steps: StreamSteps,
+    private readonly state: RequestState,
+  ) {}
+
+  next(): Promise<IteratorResult<GatewayStreamEvent>> {
+    if (this.routed) return this.routed.next().then(this.onRouted, this.onFailed);
+    if (this.queued.length > 0) return Promise.resolve({ done: false, value: this.queued.shift()! });
+    if (this.closed) return Promise.resolve(ENDED);
+    this.opening ??= this.open();
+    return this.opening.then(() => this.next());
+  }
+
+  /** The reader stopped before the end: the request still ran, and is counted as cancelled. */
+  return(): Promise<IteratorResult<GatewayStreamEvent>> {
+    const routed = this.routed;
+    this.routed = undefined;
+    this.queued = [];
+    this.closed = true;
+    const abandon = () => {
+      const { state } = this;
+      if (!state.settled) state.ticket?.abandon(state.attempts, state.partialText);
+      return ENDED;
+    };
+    return routed?.return ? routed.return().then(abandon, abandon) : Promise.resolve(abandon());
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+
+  private async open(): Promise<void> {
+    try {
+      const hit = this.steps.open(this.state);
+      if (hit) {
+        this.queued = [...replayEvents(hit), { type: 'done', result: hit }];
+        this.closed = true;
+        return;
+      }
+      const routed = await this.steps.route(this.state);
+      // The reader may have stopped while routing was starting.
+      if (this.closed) void routed.return?.();
+      else this.routed = routed;
+    } catch (err) {
+      this.queued = [this.steps.fail(this.state, err)];
+      this.closed = true;
+    }
+  }
+
+  private readonly onRouted = (step: IteratorResult<RoutedEvent>): IteratorResult<GatewayStreamEvent> => {
+    if (step.done) {
+      // Routing always ends with `done` or throws; should it ever just stop, the request is still settled.
+      return this.settle(this.steps.fail(this.state, new Error('The stream ended without a result.')));
+    }
+    const event = step.value;
+    try {
+      if (event.type !== 'done') return { done: false, value: this.steps.observe(this.state, event) };
+      return this.settle({ type: 'done', result: this.steps.succeed(this.state, event) });
+    } catch (err) {
+      return this.settle(this.steps.fail(this.state, err));
+    }
+  };
+
+  private readonly onFailed = (err: unknown): IteratorResult<GatewayStreamEvent> => {
+    this.routed = undefined;
+    return this.end(this.steps.fail(this.state, err));
+  };
+
+  /** Hands on the request's last event, and lets routing finish. */
+  private settle(last: GatewayStreamEvent): IteratorResult<GatewayStreamEvent> {
+    const routed = this.routed;
+    this.routed = undefined;
+    void routed?.return?.().catch(() => undefined);
+    return this.end(last);
+  }
+
+  private end(last: GatewayStreamEvent): IteratorResult<GatewayStreamEvent> {
+    this.closed = true;
+    return { done: false, value: last };
+  }
+}
