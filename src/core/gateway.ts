@@ -246,8 +246,8 @@ export class Gateway {
     return { settings: this.settings, breaker: this.breaker, latency: this.latency };
   }
 
-  /** Keeps what the request's record needs from a routed event, and hands the event on. */
-  private observe<E extends Exclude<RoutedEvent, { type: 'done' }>>(state: RequestState, event: E): E {
+  /** Keeps what the request's record needs from a routed event. */
+  private observe(state: RequestState, event: Exclude<RoutedEvent, { type: 'done' }>): void {
     switch (event.type) {
       case 'text':
         state.ttftMs ??= performance.now() - state.started;
@@ -260,7 +260,6 @@ export class Gateway {
         state.attempts.push(event.attempt);
         break;
     }
-    return event;
   }
 
   /** The winner's answer as the request's result, priced and timed; the request is settled. */

@@ -11,8 +11,8 @@ export interface StreamSteps {
   open(state: RequestState): GatewayResult | undefined;
   /** Checks the budget and starts routing. */
   route(state: RequestState): Promise<AsyncIterator<RoutedEvent>>;
-  /** Notes what the request's record needs from an event, and hands the event on. */
-  observe(state: RequestState, event: Exclude<RoutedEvent, { type: 'done' }>): GatewayStreamEvent;
+  /** Notes what the request's record needs from an event that is handed on. */
+  observe(state: RequestState, event: Exclude<RoutedEvent, { type: 'done' }>): void;
   /** The request's result, once routing is done; the request is settled. */
   succeed(state: RequestState, done: Extract<RoutedEvent, { type: 'done' }>): GatewayResult;
   /** The request failed; it is settled. */
@@ -88,7 +88,11 @@ export class RequestStream implements AsyncIterableIterator<GatewayStreamEvent> 
     }
     const event = step.value;
     try {
-      if (event.type !== 'done') return { done: false, value: this.steps.observe(this.state, event) };
+      if (event.type !== 'done') {
+        this.steps.observe(this.state, event);
+        // Every routed event but `done` is a gateway event as it is: its read result is handed on, not copied.
+        return step as IteratorResult<GatewayStreamEvent>;
+      }
       return this.settle({ type: 'done', result: this.steps.succeed(this.state, event) });
     } catch (err) {
       return this.settle(this.steps.fail(this.state, err));

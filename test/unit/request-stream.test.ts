@@ -43,7 +43,6 @@ function harness(options: { routed?: FakeRouted; hit?: GatewayResult; openError?
     },
     observe(s, event) {
       if (event.type === 'text') s.partialText += event.delta;
-      return event;
     },
     succeed(s, done) {
       calls.push('succeed');

@@ -166,7 +166,8 @@ class RoutedStream implements AsyncIterableIterator<RoutedEvent> {
       return this.dequeue();
     }
     this.note(event);
-    return { done: false, value: event };
+    // The read result is handed on as it is: one object per chunk, not one per layer.
+    return step as IteratorResult<RoutedEvent>;
   };
 
   /** The winner failed after its first content reached the caller: its records, then the error. */
