@@ -76,7 +76,7 @@ export class RequestStream implements AsyncIterableIterator<GatewayStreamEvent> 
       if (this.closed) void routed.return?.();
       else this.routed = routed;
     } catch (err) {
-      this.queued = [this.steps.fail(this.state, err)];
+      this.queued = [this.failed(err)];
       this.closed = true;
     }
   }
@@ -84,7 +84,7 @@ export class RequestStream implements AsyncIterableIterator<GatewayStreamEvent> 
   private readonly onRouted = (step: IteratorResult<RoutedEvent>): IteratorResult<GatewayStreamEvent> => {
     if (step.done) {
       // Routing always ends with `done` or throws; should it ever just stop, the request is still settled.
-      return this.settle(this.steps.fail(this.state, new Error('The stream ended without a result.')));
+      return this.settle(this.failed(new Error('The stream ended without a result.')));
     }
     const event = step.value;
     try {
@@ -95,14 +95,25 @@ export class RequestStream implements AsyncIterableIterator<GatewayStreamEvent> 
       }
       return this.settle({ type: 'done', result: this.steps.succeed(this.state, event) });
     } catch (err) {
-      return this.settle(this.steps.fail(this.state, err));
+      return this.settle(this.failed(err));
     }
   };
 
   private readonly onFailed = (err: unknown): IteratorResult<GatewayStreamEvent> => {
     this.routed = undefined;
-    return this.end(this.steps.fail(this.state, err));
+    return this.end(this.failed(err));
   };
+
+  /** The request's error event. Should recording the failure fail in turn, the reader still gets its error. */
+  private failed(err: unknown): ErrorEvent {
+    try {
+      return this.steps.fail(this.state, err);
+    } catch {
+      const { state } = this;
+      state.settled = true;
+      return { type: 'error', error: err instanceof Error ? err : new Error(String(err)), partialText: state.partialText, attempts: state.attempts };
+    }
+  }
 
   /** Hands on the request's last event, and lets routing finish. */
   private settle(last: GatewayStreamEvent): IteratorResult<GatewayStreamEvent> {

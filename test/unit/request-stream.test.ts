@@ -24,7 +24,7 @@ class FakeRouted implements AsyncIterator<RoutedEvent> {
   }
 }
 
-function harness(options: { routed?: FakeRouted; hit?: GatewayResult; openError?: Error; routeGate?: Promise<void> } = {}) {
+function harness(options: { routed?: FakeRouted; hit?: GatewayResult; openError?: Error; routeGate?: Promise<void>; recordingFails?: boolean } = {}) {
   const calls: string[] = [];
   const abandoned: string[] = [];
   const state = new RequestState(true, { model: 'm', messages: [] }, {});
@@ -51,6 +51,7 @@ function harness(options: { routed?: FakeRouted; hit?: GatewayResult; openError?
     },
     fail(s, err) {
       calls.push('fail');
+      if (options.recordingFails) throw new Error('disk full');
       s.settled = true;
       return { type: 'error', error: err as Error, partialText: s.partialText, attempts: s.attempts };
     },
@@ -88,6 +89,15 @@ describe('RequestStream', () => {
     assert.equal(error.error.message, 'upstream broke');
     assert.equal(error.partialText, 'par');
     assert.deepEqual(calls, ['open', 'route', 'fail']);
+  });
+
+  test('should recording the failure fail too, the reader still gets the error', async () => {
+    const { stream } = harness({ routed: new FakeRouted([{ type: 'text', delta: 'so far' }, new Error('upstream broke')]), recordingFails: true });
+    const seen = await drain(stream);
+    assert.deepEqual(seen.map((e) => e.type), ['text', 'error']);
+    const error = seen[1] as Extract<GatewayStreamEvent, { type: 'error' }>;
+    assert.equal(error.error.message, 'upstream broke');
+    assert.equal(error.partialText, 'so far');
   });
 
   test('a request that cannot be opened yields its error and never routes', async () => {
