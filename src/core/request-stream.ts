@@ -1,6 +1,7 @@
 import type { RoutedEvent } from './routing/route';
 import type { GatewayResult, GatewayStreamEvent } from './types';
 import { replayEvents } from './accounting/cache-hit';
+import { ITERATION_DONE, ReadQueue } from './iterators';
 import type { RequestState } from './request-state';
 
 type ErrorEvent = Extract<GatewayStreamEvent, { type: 'error' }>;
@@ -19,8 +20,6 @@ export interface StreamSteps {
   fail(state: RequestState, err: unknown): ErrorEvent;
 }
 
-const ENDED: IteratorResult<GatewayStreamEvent> = Object.freeze({ done: true, value: undefined });
-
 /**
  * The events of one streaming request: ends with exactly one `done` or `error` and never throws. Hand-written rather
  * than an async generator, which would cost every streamed chunk a few more promises and allocations.
@@ -29,7 +28,7 @@ export class RequestStream implements AsyncIterableIterator<GatewayStreamEvent> 
   private routed: AsyncIterator<RoutedEvent> | undefined;
   private opening: Promise<void> | undefined;
   /** Events decided before they are read: a cached answer's replay, or the error that stopped the request. */
-  private queued: GatewayStreamEvent[] = [];
+  private readonly queued = new ReadQueue<GatewayStreamEvent>();
   private closed = false;
 
   constructor(
@@ -39,8 +38,8 @@ export class RequestStream implements AsyncIterableIterator<GatewayStreamEvent> 
 
   next(): Promise<IteratorResult<GatewayStreamEvent>> {
     if (this.routed) return this.routed.next().then(this.onRouted, this.onFailed);
-    if (this.queued.length > 0) return Promise.resolve({ done: false, value: this.queued.shift()! });
-    if (this.closed) return Promise.resolve(ENDED);
+    if (this.queued.pending) return Promise.resolve(this.queued.take());
+    if (this.closed) return Promise.resolve(ITERATION_DONE);
     this.opening ??= this.open();
     return this.opening.then(() => this.next());
   }
@@ -49,12 +48,12 @@ export class RequestStream implements AsyncIterableIterator<GatewayStreamEvent> 
   return(): Promise<IteratorResult<GatewayStreamEvent>> {
     const routed = this.routed;
     this.routed = undefined;
-    this.queued = [];
+    this.queued.clear();
     this.closed = true;
     const abandon = () => {
       const { state } = this;
       if (!state.settled) state.ticket?.abandon(state.attempts, state.partialText);
-      return ENDED;
+      return ITERATION_DONE;
     };
     return routed?.return ? routed.return().then(abandon, abandon) : Promise.resolve(abandon());
   }
@@ -67,7 +66,8 @@ export class RequestStream implements AsyncIterableIterator<GatewayStreamEvent> 
     try {
       const hit = this.steps.open(this.state);
       if (hit) {
-        this.queued = [...replayEvents(hit), { type: 'done', result: hit }];
+        for (const event of replayEvents(hit)) this.queued.push(event);
+        this.queued.push({ type: 'done', result: hit });
         this.closed = true;
         return;
       }
@@ -76,7 +76,7 @@ export class RequestStream implements AsyncIterableIterator<GatewayStreamEvent> 
       if (this.closed) void routed.return?.();
       else this.routed = routed;
     } catch (err) {
-      this.queued = [this.failed(err)];
+      this.queued.push(this.failed(err));
       this.closed = true;
     }
   }

@@ -1,4 +1,5 @@
 import { SwitchboardError } from '../errors';
+import { ITERATION_DONE, ReadQueue } from '../iterators';
 import type { ChatResult, ProviderStreamEvent, Usage } from '../types';
 import { toGatewayError, type UpstreamFailure } from './errors';
 import type { ResolvedCall } from './types';
@@ -6,7 +7,7 @@ import type { ResolvedCall } from './types';
 /** Folds one family's stream chunks into events, and the final result once the stream is over. */
 export interface StreamAccumulator<Chunk> {
   /** Pushes the chunk's events, if any, onto `out`. */
-  accept(chunk: Chunk, out: ProviderStreamEvent[]): void;
+  accept(chunk: Chunk, out: EventSink): void;
   /** True once the upstream said the answer is finished. */
   readonly complete: boolean;
   readonly reportedUsage: Usage | undefined;
@@ -18,10 +19,13 @@ export interface StreamSource<Chunk> {
   requestId?: string;
 }
 
+/** Where an accumulator puts a chunk's events. */
+export interface EventSink {
+  push(event: ProviderStreamEvent): void;
+}
+
 /** Sorts a thrown error into a failure; `midStream` is true once the HTTP response has started. */
 export type ClassifyError = (err: unknown, midStream: boolean) => UpstreamFailure;
-
-const END: IteratorResult<ProviderStreamEvent> = { done: true, value: undefined };
 
 /**
  * Runs one streaming call: opens it, hands on each chunk's events the moment they arrive, then `usage` (when
@@ -45,9 +49,8 @@ export function runStream<Chunk>(
 class StreamRun<Chunk> implements AsyncIterableIterator<ProviderStreamEvent> {
   private source: StreamSource<Chunk> | undefined;
   private chunks: AsyncIterator<Chunk> | undefined;
-  /** Events of the last chunk not yet handed on, from `head`. */
-  private readonly queue: ProviderStreamEvent[] = [];
-  private head = 0;
+  /** Events of the last chunk not yet handed on. */
+  private readonly queue = new ReadQueue<ProviderStreamEvent>();
   private ended = false;
 
   constructor(
@@ -63,18 +66,18 @@ class StreamRun<Chunk> implements AsyncIterableIterator<ProviderStreamEvent> {
   }
 
   next(): Promise<IteratorResult<ProviderStreamEvent>> {
-    if (this.head < this.queue.length) return Promise.resolve(this.take());
-    if (this.ended) return Promise.resolve(END);
+    if (this.queue.pending) return Promise.resolve(this.queue.take());
+    if (this.ended) return Promise.resolve(ITERATION_DONE);
     if (!this.chunks) return this.start().then(() => this.next());
     return this.chunks.next().then(this.onChunk, this.onError);
   }
 
   async return(): Promise<IteratorResult<ProviderStreamEvent>> {
     this.ended = true;
-    this.head = this.queue.length;
+    this.queue.clear();
     // The SDKs abort the HTTP request when their stream is closed early.
     await this.chunks?.return?.();
-    return END;
+    return ITERATION_DONE;
   }
 
   private async start(): Promise<void> {
@@ -89,23 +92,16 @@ class StreamRun<Chunk> implements AsyncIterableIterator<ProviderStreamEvent> {
     this.chunks = this.source.chunks[Symbol.asyncIterator]();
   }
 
-  private take(): IteratorResult<ProviderStreamEvent> {
-    return { done: false, value: this.queue[this.head++]! };
-  }
-
   private readonly onChunk = (read: IteratorResult<Chunk>): IteratorResult<ProviderStreamEvent> | Promise<IteratorResult<ProviderStreamEvent>> => {
-    if (this.ended) return END;
-    const { queue } = this;
-    queue.length = 0;
-    this.head = 0;
+    if (this.ended) return ITERATION_DONE;
     if (read.done) return this.finish();
     try {
-      this.accumulator.accept(read.value, queue);
+      this.accumulator.accept(read.value, this.queue);
     } catch (err) {
       return this.onError(err);
     }
     // A chunk without content (the role, the finish reason, usage alone) is followed by the next one.
-    return queue.length ? this.take() : this.next();
+    return this.queue.pending ? this.queue.take() : this.next();
   };
 
   private readonly onError = (err: unknown): never => {
@@ -131,6 +127,6 @@ class StreamRun<Chunk> implements AsyncIterableIterator<ProviderStreamEvent> {
     const usage = accumulator.reportedUsage;
     if (usage) this.queue.push({ type: 'usage', usage });
     this.queue.push({ type: 'done', result: accumulator.result(this.source?.requestId) });
-    return this.take();
+    return this.queue.take();
   }
 }

@@ -9,6 +9,7 @@ import { AllCandidatesFailedError, CircuitOpenError, streamBrokenError, timeoutE
 import type { LatencyTracker } from './latency';
 import { AttemptPlan, type Slot } from './plan';
 import { isRetryable } from './retry-policy';
+import { ITERATION_DONE, ReadQueue } from '../iterators';
 
 export type { Candidate } from './candidates';
 export type { StartAttempt } from './attempt';
@@ -88,16 +89,13 @@ export async function routeComplete(
   }
 }
 
-const ENDED: IteratorResult<RoutedEvent> = Object.freeze({ done: true, value: undefined });
-
 /**
  * `routeStream`'s events. Hand-written rather than an async generator: every chunk of the winner passes through
  * here, and a generator costs each one a few promises more than a single `.then`.
  */
 class RoutedStream implements AsyncIterableIterator<RoutedEvent> {
   /** Events decided but not yet read: attempt records, the winner's held-back events, and its last ones. */
-  private readonly queued: RoutedEvent[] = [];
-  private head = 0;
+  private readonly queued = new ReadQueue<RoutedEvent>();
   private selecting: Promise<void> | undefined;
   private winner: Attempt<Slot> | undefined;
   private partialText = '';
@@ -109,14 +107,14 @@ class RoutedStream implements AsyncIterableIterator<RoutedEvent> {
   constructor(private readonly route: Route) {}
 
   next(): Promise<IteratorResult<RoutedEvent>> {
-    if (this.head < this.queued.length) return Promise.resolve(this.dequeue());
+    if (this.queued.pending) return Promise.resolve(this.queued.take());
     if (this.winner) return this.winner.next().then(this.onRead, this.onReadFailed);
     if (this.failed) {
       const { failure } = this;
       this.close();
       return Promise.reject(failure);
     }
-    if (this.closed) return Promise.resolve(ENDED);
+    if (this.closed) return Promise.resolve(ITERATION_DONE);
     this.selecting ??= this.select();
     return this.selecting.then(() => this.next());
   }
@@ -125,7 +123,7 @@ class RoutedStream implements AsyncIterableIterator<RoutedEvent> {
   return(): Promise<IteratorResult<RoutedEvent>> {
     const stop = () => {
       this.close();
-      return ENDED;
+      return ITERATION_DONE;
     };
     return this.selecting ? this.selecting.then(stop) : Promise.resolve(stop());
   }
@@ -158,12 +156,12 @@ class RoutedStream implements AsyncIterableIterator<RoutedEvent> {
   }
 
   private readonly onRead = (step: IteratorResult<ProviderStreamEvent>): IteratorResult<RoutedEvent> | Promise<IteratorResult<RoutedEvent>> => {
-    if (this.closed) return ENDED;
+    if (this.closed) return ITERATION_DONE;
     if (step.done) return this.onReadFailed(unfinishedStreamError(this.winner!.candidate));
     const event = step.value;
     if (event.type === 'done') {
       this.finish(event.result);
-      return this.dequeue();
+      return this.queued.take();
     }
     this.note(event);
     // The read result is handed on as it is: one object per chunk, not one per layer.
@@ -172,7 +170,7 @@ class RoutedStream implements AsyncIterableIterator<RoutedEvent> {
 
   /** The winner failed after its first content reached the caller: its records, then the error. */
   private readonly onReadFailed = (err: unknown): IteratorResult<RoutedEvent> | Promise<IteratorResult<RoutedEvent>> => {
-    if (this.closed) return ENDED;
+    if (this.closed) return ITERATION_DONE;
     const error = this.route.broken(this.winner!, err, this.partialText);
     this.winner = undefined;
     this.queueRecords();
@@ -188,7 +186,8 @@ class RoutedStream implements AsyncIterableIterator<RoutedEvent> {
   private finish(result: ChatResult): void {
     const winner = this.winner!;
     this.winner = undefined;
-    this.queued.push({ type: 'attempt', attempt: this.route.succeeded(winner, result) }, { type: 'done', result, candidate: winner.candidate });
+    this.queued.push({ type: 'attempt', attempt: this.route.succeeded(winner, result) });
+    this.queued.push({ type: 'done', result, candidate: winner.candidate });
     this.closed = true;
     this.route.stopAll();
   }
@@ -202,22 +201,12 @@ class RoutedStream implements AsyncIterableIterator<RoutedEvent> {
     for (const attempt of this.route.unread()) this.queued.push({ type: 'attempt', attempt });
   }
 
-  private dequeue(): IteratorResult<RoutedEvent> {
-    const value = this.queued[this.head++]!;
-    if (this.head === this.queued.length) {
-      this.queued.length = 0;
-      this.head = 0;
-    }
-    return { done: false, value };
-  }
-
   private close(): void {
     this.closed = true;
     this.winner = undefined;
     this.failed = false;
     this.failure = undefined;
-    this.queued.length = 0;
-    this.head = 0;
+    this.queued.clear();
     this.route.stopAll();
   }
 }

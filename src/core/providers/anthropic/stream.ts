@@ -1,6 +1,7 @@
 import type { RawMessageStreamEvent } from '@anthropic-ai/sdk/resources/messages/messages';
-import { emptyUsage, type ChatResult, type FinishReason, type ProviderStreamEvent, type ToolCall, type Usage } from '../../types';
+import { emptyUsage, type ChatResult, type FinishReason, type ToolCall, type Usage } from '../../types';
 import { fromUsage, toFinishReason } from './response';
+import type { EventSink } from '../stream-runner';
 
 /**
  * Turns Messages API stream events into stream events as they arrive, and keeps what it needs to assemble the
@@ -18,7 +19,7 @@ export class MessageEventAccumulator {
   private id: string | undefined;
   private stopped = false;
 
-  accept(event: RawMessageStreamEvent, out: ProviderStreamEvent[]): void {
+  accept(event: RawMessageStreamEvent, out: EventSink): void {
     switch (event.type) {
       case 'message_start':
         this.id = event.message.id;

@@ -1,6 +1,7 @@
 import type { ChatCompletionChunk } from 'openai/resources/chat/completions';
-import { emptyUsage, type ChatResult, type FinishReason, type ProviderStreamEvent, type ToolCall, type Usage } from '../../types';
+import { emptyUsage, type ChatResult, type FinishReason, type ToolCall, type Usage } from '../../types';
 import { fromCompletionUsage, toFinishReason } from './response';
+import type { EventSink } from '../stream-runner';
 
 const NO_TOOL_CALLS: readonly ChatCompletionChunk.Choice.Delta.ToolCall[] = [];
 
@@ -16,7 +17,7 @@ export class ChunkAccumulator {
   private model: string | undefined;
   private id: string | undefined;
 
-  accept(chunk: ChatCompletionChunk, out: ProviderStreamEvent[]): void {
+  accept(chunk: ChatCompletionChunk, out: EventSink): void {
     this.id ??= chunk.id;
     this.model ??= chunk.model;
     if (chunk.usage) this.usage = fromCompletionUsage(chunk.usage);
