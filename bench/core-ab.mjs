@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { build } from 'esbuild';
+import { BENCH_BUNDLE_OPTIONS } from './support/bundle-options.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const { values, positionals } = parseArgs({
@@ -31,20 +32,19 @@ if (!existsSync(join(baseTree, 'src'))) {
   execFileSync('sh', ['-c', `git archive --format=tar ${sha} src | tar -x -C "${baseTree}"`], { cwd: root, stdio: 'inherit' });
 }
 
-const options = { bundle: true, platform: 'node', mainFields: ['module', 'main'], target: 'node20', format: 'cjs', logLevel: 'warning' };
 const coreEntry = [
   "export { Gateway } from './src/core/gateway';",
   "export { parseSettings } from './src/core/config/settings';",
   "export { envKeySource } from './src/core/keys';",
 ].join('\n');
-const bundleCore = (tree, outfile) => build({ ...options, stdin: { contents: coreEntry, resolveDir: tree, loader: 'ts' }, outfile });
+const bundleCore = (tree, outfile) => build({ ...BENCH_BUNDLE_OPTIONS, stdin: { contents: coreEntry, resolveDir: tree, loader: 'ts' }, outfile });
 const baseBundle = join(outDir, `${sha}.cjs`);
 const headBundle = join(outDir, 'head.cjs');
 const runner = join(outDir, 'runner.cjs');
 await Promise.all([
   bundleCore(baseTree, baseBundle),
   bundleCore(root, headBundle),
-  build({ ...options, entryPoints: [join(root, 'bench', 'support', 'ab-runner.ts')], outfile: runner }),
+  build({ ...BENCH_BUNDLE_OPTIONS, entryPoints: [join(root, 'bench', 'support', 'ab-runner.ts')], outfile: runner }),
 ]);
 
 console.log(`base ${sha.slice(0, 7)} against the working tree`);

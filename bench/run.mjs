@@ -8,6 +8,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { BENCH_BUNDLE_OPTIONS } from './support/bundle-options.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const [name, ...args] = process.argv.slice(2);
@@ -18,15 +19,6 @@ if (!name) {
 const outDir = join(root, '.cache', 'bench');
 mkdirSync(outDir, { recursive: true });
 const outfile = join(outDir, `${name}.cjs`);
-await build({
-  entryPoints: [join(root, 'bench', `${name}.ts`)],
-  outfile,
-  bundle: true,
-  platform: 'node',
-  mainFields: ['module', 'main'],
-  target: 'node20',
-  format: 'cjs',
-  logLevel: 'warning',
-});
+await build({ ...BENCH_BUNDLE_OPTIONS, entryPoints: [join(root, 'bench', `${name}.ts`)], outfile });
 const { status } = spawnSync(process.execPath, [outfile, ...args], { cwd: root, stdio: 'inherit' });
 process.exit(status ?? 1);

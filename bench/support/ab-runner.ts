@@ -7,7 +7,7 @@ import OpenAI from 'openai';
 import { createRequire } from 'node:module';
 import type { Gateway } from '../../src/core/gateway';
 import type { ProviderAdapter } from '../../src/core/providers/types';
-import { spawnPrinting, summarize } from './stats';
+import { spawnPrinting, summarize, us } from './stats';
 import { stubAdapter } from './stub-adapter';
 
 interface CoreBundle {
@@ -89,7 +89,6 @@ async function main(): Promise<void> {
   }
   stop();
 
-  const us = (ms: number) => `${(ms * 1000).toFixed(1)} µs`;
   const directP50 = summarize(samples.get('direct')!).p50;
   const directBlocks = blockMedians.get('direct')!;
   console.log(`${streaming ? 'streaming' : 'non-streaming'}, ${upstreamKind === 'stub' ? 'in-process stub' : 'fake upstream'}, ${process.version}, ${requests} requests per path after ${warmup} warm-up`);
