@@ -8,10 +8,10 @@ const stubResult: ChatResult = { text: 'Something short.', toolCalls: [], finish
 
 /**
  * A stand-in for the OpenAI adapter, for measuring the core alone. It listens to its abort signal as an SDK call
- * does, and answers after one turn of the event loop; streaming, it sends 20 one-character chunks a turn apart,
- * then usage and the result. `afterTurn` runs after each turn (to disturb the CPU caches, say).
+ * does, and answers after one turn of the event loop; streaming, it sends `chunks` one-character chunks a turn
+ * apart, then usage and the result. `afterTurn` runs after each turn (to disturb the CPU caches, say).
  */
-export function stubAdapter(afterTurn: () => void = () => undefined): ProviderAdapter {
+export function stubAdapter(afterTurn: () => void = () => undefined, chunks = 20): ProviderAdapter {
   const nextTurn = () =>
     new Promise<void>((resolve) =>
       setImmediate(() => {
@@ -27,7 +27,7 @@ export function stubAdapter(afterTurn: () => void = () => undefined): ProviderAd
     },
     async *stream(_call, options) {
       options.signal?.addEventListener('abort', () => undefined, { once: true });
-      for (let i = 0; i < 20; i++) {
+      for (let i = 0; i < chunks; i++) {
         await nextTurn();
         yield { type: 'text', delta: 'x' };
       }
