@@ -6,6 +6,10 @@
  *     of 0, 4 or 16 MB on each call: as the SDK's and undici's own work between the core's steps does, this
  *     evicts the core's data from the CPU caches.
  *  3. The core alone, streaming 20 chunks from the stub, with the garbage collector's time per stream.
+ *  4. The core alone against the stub, each call made right after a real SDK call to the fake (which is not timed
+ *     apart: both paths make it): the same code as in 2, between the SDK's and undici's work as in production.
+ *  5. Streams of 1, 20 and 40 chunks through the fake, the SDK called directly and through the gateway: what a
+ *     stream costs once, and per chunk, next to the real SDK.
  *   node bench/run.mjs core-breakdown [--requests N] [--warmup N]
  */
 import OpenAI from 'openai';
@@ -71,11 +75,8 @@ async function interleave(paths: Paths, warmup: number, requests: number) {
 }
 
 async function throughTheFake(): Promise<void> {
-  const { child, value: upstream } = await spawnPrinting(process.execPath, ['--import', 'tsx', 'bench/support/upstream-process.ts'], 'FAKE_UPSTREAM_URL');
-  try {
-    const baseURL = `${upstream}/v1`;
-    const env = { OPENAI_API_KEY: 'bench-key', SWITCHBOARD_OPENAI_BASE_URL: baseURL };
-    const gateway = new Gateway({ settings: parseSettings({ 'logging.level': 'off' }).settings, keys: envKeySource(env), env });
+  await withFake(200, async (baseURL) => {
+    const gateway = gatewayFor(baseURL);
     const direct = new OpenAI({ apiKey: 'bench-key', baseURL, maxRetries: 0 });
     const call: ResolvedCall = {
       provider: BUILTIN_PROVIDERS.find((p) => p.id === 'openai')!,
@@ -101,9 +102,7 @@ async function throughTheFake(): Promise<void> {
     for (const [name, f] of figures) {
       console.log(`| ${name} | ${us(f.wall)} | ${us(f.wall - base.wall)} | ${us(f.cpu)} | ${us(f.cpu - base.cpu)} | ${us(f.gc)} |`);
     }
-  } finally {
-    child.kill();
-  }
+  });
 }
 
 async function coreWithCachesDisturbed(): Promise<void> {
@@ -152,10 +151,84 @@ async function streamingCoreAlone(): Promise<void> {
   console.log(`| through the gateway | ${us(b.wall)} (+${us(b.wall - a.wall)}) | ${us(b.cpu)} (+${us(b.cpu - a.cpu)}) | ${us(b.gc)} (+${us(b.gc - a.gc)}) |`);
 }
 
+/** The fake upstream in its own process, answering with `textLength` characters in 10-character chunks. */
+async function withFake<T>(textLength: number, use: (baseURL: string) => Promise<T>): Promise<T> {
+  const args = ['--import', 'tsx', 'bench/support/upstream-process.ts', '--text-length', String(textLength)];
+  const { child, value: upstream } = await spawnPrinting(process.execPath, args, 'FAKE_UPSTREAM_URL');
+  try {
+    return await use(`${upstream}/v1`);
+  } finally {
+    child.kill();
+  }
+}
+
+const gatewayFor = (baseURL: string): Gateway => {
+  const env = { OPENAI_API_KEY: 'bench-key', SWITCHBOARD_OPENAI_BASE_URL: baseURL };
+  return new Gateway({ settings: parseSettings({ 'logging.level': 'off' }).settings, keys: envKeySource(env), env });
+};
+
+async function coreAfterRealCalls(): Promise<void> {
+  await withFake(10, async (baseURL) => {
+    const direct = new OpenAI({ apiKey: 'bench-key', baseURL, maxRetries: 0 });
+    const sdkCall = () => direct.chat.completions.create({ model: 'gpt-5-mini', messages, max_completion_tokens: 64 });
+    const stub = stubAdapter();
+    const gateway = stubbedGateway(stub);
+    const figures = await interleave(
+      {
+        'SDK call': sdkCall,
+        'SDK call, then the stub': async () => {
+          await sdkCall();
+          await stub.complete(undefined as never, { signal: new AbortController().signal });
+        },
+        'SDK call, then the stub through the gateway': async () => {
+          await sdkCall();
+          await gateway.complete({ model: MODEL, messages, maxTokens: 64 });
+        },
+      },
+      WARMUP,
+      N,
+    );
+    const [sdk, a, b] = [...figures.values()];
+    console.log(`\nThe core alone against the stub, each call right after a real SDK call to the fake (non-streaming, wall p50):\n`);
+    console.log('| SDK call alone | then the stub | then the stub through the gateway | gateway added |\n|---|---|---|---|');
+    console.log(`| ${us(sdk!.wall)} | ${us(a!.wall)} | ${us(b!.wall)} | ${us(b!.wall - a!.wall)} |`);
+  });
+}
+
+async function streamLengths(): Promise<void> {
+  console.log(`\nStreams through the fake by length, ${N} per path after ${WARMUP} warm-up (wall p50):\n`);
+  console.log('| text chunks | direct SDK | gateway | gateway added |\n|---|---|---|---|');
+  for (const chunks of [1, 20, 40]) {
+    await withFake(chunks * 10, async (baseURL) => {
+      const direct = new OpenAI({ apiKey: 'bench-key', baseURL, maxRetries: 0 });
+      const gateway = gatewayFor(baseURL);
+      const figures = await interleave(
+        {
+          direct: async () => {
+            const stream = await direct.chat.completions.create({
+              model: 'gpt-5-mini', messages, max_completion_tokens: 64, stream: true, stream_options: { include_usage: true },
+            });
+            for await (const chunk of stream) void chunk;
+          },
+          gateway: async () => {
+            for await (const event of gateway.stream({ model: MODEL, messages, maxTokens: 64 })) if (event.type === 'error') throw event.error;
+          },
+        },
+        WARMUP,
+        N,
+      );
+      const [a, b] = [figures.get('direct')!, figures.get('gateway')!];
+      console.log(`| ${chunks} | ${us(a.wall)} | ${us(b.wall)} | ${us(b.wall - a.wall)} |`);
+    });
+  }
+}
+
 async function main(): Promise<void> {
   await throughTheFake();
   await coreWithCachesDisturbed();
   await streamingCoreAlone();
+  await coreAfterRealCalls();
+  await streamLengths();
 }
 
 main().catch((err) => {
