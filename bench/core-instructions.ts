@@ -10,7 +10,9 @@
  * Cases: the in-process stub (bench/support/stub-adapter.ts) non-streaming, and streaming 1 and 20 chunks, from
  * which the fixed and the per-chunk cost of a stream follow; with --fake, also the OpenAI SDK against the loopback
  * fake upstream (in its own process, not counted), through the gateway and through the OpenAI adapter alone, where
- * the SDK's own one to three million instructions per request make the difference less exact. V8 optimizes a
+ * the SDK's own one to three million instructions per request make the difference less exact, and the stub
+ * non-streaming with an SDK call to the fake before each request on both paths (the core's count between real
+ * calls, to set against its wall time there, from core-breakdown). V8 optimizes a
  * function called once per request only after thousands of calls, so the warm-up changes the counts a great deal.
  * Needs valgrind (Debian package `valgrind`).
  */
@@ -125,6 +127,36 @@ function fakeCase(name: string, streaming: boolean, adapterOnly = false): Case {
   };
 }
 
+/**
+ * The stub case again, each request made right after a real SDK call to the fake, on both paths: the core's own
+ * instructions when it runs between the SDK's and undici's work, to set against the same count in a tight loop.
+ */
+function afterSdkCase(name: string): Case {
+  return {
+    name,
+    defaults: { warmup: 2000, requests: 500 },
+    async paths() {
+      const { child, value: upstream } = await spawnPrinting(process.execPath, ['--import', 'tsx', 'bench/support/upstream-process.ts'], 'FAKE_UPSTREAM_URL');
+      const sdk = new OpenAI({ apiKey: 'bench-key', baseURL: `${upstream}/v1`, maxRetries: 0 });
+      const sdkCall = () => sdk.chat.completions.create({ model: 'gpt-5-mini', messages, max_completion_tokens: 64 });
+      const stub = stubAdapter();
+      const gateway = stubbedGateway(stub);
+      const call = {} as Parameters<typeof stub.complete>[0];
+      return {
+        direct: async () => {
+          await sdkCall();
+          await stub.complete(call, { signal: new AbortController().signal });
+        },
+        core: async () => {
+          await sdkCall();
+          await gateway.complete({ model: MODEL, messages, maxTokens: 64 });
+        },
+        stop: () => void child.kill(),
+      };
+    },
+  };
+}
+
 const CASES: Case[] = [
   stubCase('stub, non-streaming', false, 20),
   stubCase('stub, streaming 1 chunk', true, 1),
@@ -133,6 +165,7 @@ const CASES: Case[] = [
   fakeCase('OpenAI SDK and fake upstream, streaming 20 chunks', true),
   fakeCase('OpenAI SDK and fake upstream, the OpenAI adapter alone, non-streaming', false, true),
   fakeCase('OpenAI SDK and fake upstream, the OpenAI adapter alone, streaming 20 chunks', true, true),
+  afterSdkCase('each request after an SDK call to the fake upstream: stub, non-streaming'),
 ];
 
 /**
