@@ -14,14 +14,12 @@
  */
 import OpenAI from 'openai';
 import { parseArgs } from 'node:util';
-import { parseSettings } from '../src/core/config/settings';
-import { Gateway } from '../src/core/gateway';
-import { envKeySource } from '../src/core/keys';
 import { openaiAdapter } from '../src/core/providers/openai/index';
 import { BUILTIN_PROVIDERS } from '../src/core/providers/registry';
 import type { ResolvedCall } from '../src/core/providers/types';
-import { spawnPrinting, summarize, us } from './support/stats';
-import { stubAdapter, stubbedGateway } from './support/stub-adapter';
+import { startFakeUpstream } from './support/fake-upstream';
+import { summarize, us } from './support/stats';
+import { fakeGateway, stubAdapter, stubbedGateway } from './support/stub-adapter';
 
 const { values } = parseArgs({ options: { requests: { type: 'string' }, warmup: { type: 'string' } } });
 const N = Number(values.requests ?? 3000);
@@ -76,7 +74,7 @@ async function interleave(paths: Paths, warmup: number, requests: number) {
 
 async function throughTheFake(): Promise<void> {
   await withFake(200, async (baseURL) => {
-    const gateway = gatewayFor(baseURL);
+    const gateway = fakeGateway(baseURL);
     const direct = new OpenAI({ apiKey: 'bench-key', baseURL, maxRetries: 0 });
     const call: ResolvedCall = {
       provider: BUILTIN_PROVIDERS.find((p) => p.id === 'openai')!,
@@ -151,21 +149,15 @@ async function streamingCoreAlone(): Promise<void> {
   console.log(`| through the gateway | ${us(b.wall)} (+${us(b.wall - a.wall)}) | ${us(b.cpu)} (+${us(b.cpu - a.cpu)}) | ${us(b.gc)} (+${us(b.gc - a.gc)}) |`);
 }
 
-/** The fake upstream in its own process, answering with `textLength` characters in 10-character chunks. */
+/** The fake upstream, answering with `textLength` characters in 10-character chunks, for the length of `use`. */
 async function withFake<T>(textLength: number, use: (baseURL: string) => Promise<T>): Promise<T> {
-  const args = ['--import', 'tsx', 'bench/support/upstream-process.ts', '--text-length', String(textLength)];
-  const { child, value: upstream } = await spawnPrinting(process.execPath, args, 'FAKE_UPSTREAM_URL');
+  const { baseURL, stop } = await startFakeUpstream(['--text-length', String(textLength)]);
   try {
-    return await use(`${upstream}/v1`);
+    return await use(baseURL);
   } finally {
-    child.kill();
+    stop();
   }
 }
-
-const gatewayFor = (baseURL: string): Gateway => {
-  const env = { OPENAI_API_KEY: 'bench-key', SWITCHBOARD_OPENAI_BASE_URL: baseURL };
-  return new Gateway({ settings: parseSettings({ 'logging.level': 'off' }).settings, keys: envKeySource(env), env });
-};
 
 async function coreAfterRealCalls(): Promise<void> {
   await withFake(10, async (baseURL) => {
@@ -201,7 +193,7 @@ async function streamLengths(): Promise<void> {
   for (const chunks of [1, 20, 40]) {
     await withFake(chunks * 10, async (baseURL) => {
       const direct = new OpenAI({ apiKey: 'bench-key', baseURL, maxRetries: 0 });
-      const gateway = gatewayFor(baseURL);
+      const gateway = fakeGateway(baseURL);
       const figures = await interleave(
         {
           direct: async () => {

@@ -22,13 +22,10 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs, promisify } from 'node:util';
-import { parseSettings } from '../src/core/config/settings';
-import { Gateway } from '../src/core/gateway';
-import { envKeySource } from '../src/core/keys';
 import { openaiAdapter } from '../src/core/providers/openai/index';
 import type { ResolvedCall } from '../src/core/providers/types';
-import { spawnPrinting } from './support/stats';
-import { stubAdapter, stubbedGateway } from './support/stub-adapter';
+import { startFakeUpstream } from './support/fake-upstream';
+import { fakeGateway, stubAdapter, stubbedGateway } from './support/stub-adapter';
 
 const { values } = parseArgs({
   options: {
@@ -89,11 +86,9 @@ function fakeCase(name: string, streaming: boolean, adapterOnly = false): Case {
     name,
     defaults: { warmup: 2000, requests: 500 },
     async paths() {
-      const { child, value: upstream } = await spawnPrinting(process.execPath, ['--import', 'tsx', 'bench/support/upstream-process.ts'], 'FAKE_UPSTREAM_URL');
-      const env = { OPENAI_API_KEY: 'bench-key', SWITCHBOARD_OPENAI_BASE_URL: `${upstream}/v1` };
-      const gateway = new Gateway({ settings: parseSettings({ 'logging.level': 'off' }).settings, keys: envKeySource(env), env });
-      const sdk = new OpenAI({ apiKey: 'bench-key', baseURL: `${upstream}/v1`, maxRetries: 0 });
-      const stop = () => void child.kill();
+      const { baseURL, stop } = await startFakeUpstream();
+      const gateway = fakeGateway(baseURL);
+      const sdk = new OpenAI({ apiKey: 'bench-key', baseURL, maxRetries: 0 });
       const input = { model: MODEL, messages, maxTokens: 64 };
       let through: Call = streaming ? () => drain(gateway.stream(input)) : async () => void (await gateway.complete(input));
       if (adapterOnly) {
@@ -101,7 +96,7 @@ function fakeCase(name: string, streaming: boolean, adapterOnly = false): Case {
         const request = { ...gateway.normalize(input), stream: streaming };
         const call: ResolvedCall = {
           provider: gateway.catalog.provider(entry.provider)!, modelId: entry.id, upstreamModel: entry.upstreamModel,
-          baseURL: `${upstream}/v1`, apiKey: 'bench-key', headers: {}, request,
+          baseURL, apiKey: 'bench-key', headers: {}, request,
         };
         through = streaming
           ? () => drain(openaiAdapter.stream(call, { signal: new AbortController().signal }))
@@ -136,8 +131,8 @@ function afterSdkCase(name: string): Case {
     name,
     defaults: { warmup: 2000, requests: 500 },
     async paths() {
-      const { child, value: upstream } = await spawnPrinting(process.execPath, ['--import', 'tsx', 'bench/support/upstream-process.ts'], 'FAKE_UPSTREAM_URL');
-      const sdk = new OpenAI({ apiKey: 'bench-key', baseURL: `${upstream}/v1`, maxRetries: 0 });
+      const { baseURL, stop } = await startFakeUpstream();
+      const sdk = new OpenAI({ apiKey: 'bench-key', baseURL, maxRetries: 0 });
       const sdkCall = () => sdk.chat.completions.create({ model: 'gpt-5-mini', messages, max_completion_tokens: 64 });
       const stub = stubAdapter();
       const gateway = stubbedGateway(stub);
@@ -151,7 +146,7 @@ function afterSdkCase(name: string): Case {
           await sdkCall();
           await gateway.complete({ model: MODEL, messages, maxTokens: 64 });
         },
-        stop: () => void child.kill(),
+        stop,
       };
     },
   };

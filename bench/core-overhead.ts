@@ -10,11 +10,9 @@
  */
 import OpenAI from 'openai';
 import { parseArgs } from 'node:util';
-import { parseSettings } from '../src/core/config/settings';
-import { Gateway } from '../src/core/gateway';
-import { envKeySource } from '../src/core/keys';
-import { spawnPrinting, summarize, us } from './support/stats';
-import { stubAdapter, stubbedGateway } from './support/stub-adapter';
+import { startFakeUpstream } from './support/fake-upstream';
+import { summarize, us } from './support/stats';
+import { fakeGateway, stubAdapter, stubbedGateway } from './support/stub-adapter';
 
 const { values } = parseArgs({ options: { requests: { type: 'string' }, warmup: { type: 'string' }, 'alone-warmup': { type: 'string' } } });
 const N = Number(values.requests ?? 3000);
@@ -26,11 +24,10 @@ const COLD = Math.min(300, WARMUP);
 const MODEL = 'openai/gpt-5-mini';
 
 async function main(): Promise<void> {
-  const { child, value: upstream } = await spawnPrinting(process.execPath, ['--import', 'tsx', 'bench/support/upstream-process.ts'], 'FAKE_UPSTREAM_URL');
+  const upstream = await startFakeUpstream();
   try {
-    const env = { OPENAI_API_KEY: 'bench-key', SWITCHBOARD_OPENAI_BASE_URL: `${upstream}/v1` };
-    const gateway = new Gateway({ settings: parseSettings({ 'logging.level': 'off' }).settings, keys: envKeySource(env), env });
-    const direct = new OpenAI({ apiKey: 'bench-key', baseURL: `${upstream}/v1`, maxRetries: 0 });
+    const gateway = fakeGateway(upstream.baseURL);
+    const direct = new OpenAI({ apiKey: 'bench-key', baseURL: upstream.baseURL, maxRetries: 0 });
     const messages = [{ role: 'user' as const, content: 'Say something short.' }];
 
     const directCall = async () => {
@@ -88,11 +85,9 @@ async function main(): Promise<void> {
 
     // Unbuffered: with 5 ms between upstream chunks, each chunk must reach the caller before the next is sent.
     const gaps: number[] = [];
-    const { child: slow, value: slowUrl } = await spawnPrinting(
-      process.execPath, ['--import', 'tsx', 'bench/support/upstream-process.ts', '--chunk-delay-ms', '5', '--text-length', '100'], 'FAKE_UPSTREAM_URL');
+    const slow = await startFakeUpstream(['--chunk-delay-ms', '5', '--text-length', '100']);
     try {
-      const slowEnv = { OPENAI_API_KEY: 'bench-key', SWITCHBOARD_OPENAI_BASE_URL: `${slowUrl}/v1` };
-      const slowGateway = new Gateway({ settings: parseSettings({}).settings, keys: envKeySource(slowEnv), env: slowEnv });
+      const slowGateway = fakeGateway(slow.baseURL, {});
       let last = 0;
       for await (const event of slowGateway.stream({ model: MODEL, messages })) {
         if (event.type !== 'text') continue;
@@ -101,7 +96,7 @@ async function main(): Promise<void> {
         last = now;
       }
     } finally {
-      slow.kill();
+      slow.stop();
     }
 
     // The core alone. CPU per request is the median over blocks of 200 requests, the two paths alternating.
@@ -173,7 +168,7 @@ async function main(): Promise<void> {
     const g = summarize(gaps);
     console.log(`Unbuffered check: ${gaps.length + 1} chunks sent 5 ms apart arrived with gaps p50 ${g.p50.toFixed(2)} ms, min ${Math.min(...gaps).toFixed(2)} ms`);
   } finally {
-    child.kill();
+    upstream.stop();
   }
 }
 

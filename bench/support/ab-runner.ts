@@ -7,7 +7,8 @@ import OpenAI from 'openai';
 import { createRequire } from 'node:module';
 import type { Gateway } from '../../src/core/gateway';
 import type { ProviderAdapter } from '../../src/core/providers/types';
-import { spawnPrinting, summarize, us } from './stats';
+import { startFakeUpstream } from './fake-upstream';
+import { summarize, us } from './stats';
 import { stubAdapter } from './stub-adapter';
 
 interface CoreBundle {
@@ -42,10 +43,10 @@ async function main(): Promise<void> {
       ? ['direct', async () => { for await (const event of stub.stream(call, { signal: new AbortController().signal })) void event; }]
       : ['direct', async () => void (await stub.complete(call, { signal: new AbortController().signal }))];
   } else {
-    const { child, value: upstream } = await spawnPrinting(process.execPath, ['--import', 'tsx', 'bench/support/upstream-process.ts'], 'FAKE_UPSTREAM_URL');
-    stop = () => void child.kill();
-    env = { ...env, SWITCHBOARD_OPENAI_BASE_URL: `${upstream}/v1` };
-    const sdk = new OpenAI({ apiKey: 'bench-key', baseURL: `${upstream}/v1`, maxRetries: 0 });
+    const upstream = await startFakeUpstream();
+    stop = upstream.stop;
+    env = { ...env, SWITCHBOARD_OPENAI_BASE_URL: upstream.baseURL };
+    const sdk = new OpenAI({ apiKey: 'bench-key', baseURL: upstream.baseURL, maxRetries: 0 });
     direct = streaming
       ? ['direct', async () => {
           const stream = await sdk.chat.completions.create({ model: 'gpt-5-mini', messages, max_completion_tokens: 64, stream: true, stream_options: { include_usage: true } });

@@ -42,3 +42,12 @@ export function stubbedGateway(adapter: ProviderAdapter): Gateway {
   const env = { OPENAI_API_KEY: 'bench-key' };
   return new Gateway({ settings: parseSettings({ 'logging.level': 'off' }).settings, keys: envKeySource(env), env, adapters: { openai: adapter } });
 }
+
+/**
+ * A gateway whose OpenAI models go to the upstream at `baseURL` (see fake-upstream.ts), with logging off unless
+ * `settings` say otherwise.
+ */
+export function fakeGateway(baseURL: string, settings: Record<string, unknown> = { 'logging.level': 'off' }): Gateway {
+  const env = { OPENAI_API_KEY: 'bench-key', SWITCHBOARD_OPENAI_BASE_URL: baseURL };
+  return new Gateway({ settings: parseSettings(settings).settings, keys: envKeySource(env), env });
+}
