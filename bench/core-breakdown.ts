@@ -1,5 +1,5 @@
 /**
- * Where the core's added time goes, for the README's explanation of core-overhead's figures. Two parts, one run:
+ * Where the core's added time goes, for the README's explanation of core-overhead's figures. Five parts, one run:
  *  1. Non-streaming requests to the loopback fake through three paths, interleaved: the SDK called directly, the
  *     OpenAI adapter called directly (the gateway's SDK client and request mapping, no core), and the gateway.
  *  2. The core alone against an in-process stub, as in core-overhead, but with the stub reading through a buffer
@@ -8,9 +8,9 @@
  *  3. The core alone, streaming 20 chunks from the stub, with the garbage collector's time per stream.
  *  4. The core alone against the stub, each call made right after a real SDK call to the fake (which is not timed
  *     apart: both paths make it): the same code as in 2, between the SDK's and undici's work as in production.
- *  5. Streams of 1, 20 and 40 chunks through the fake, the SDK called directly and through the gateway: what a
- *     stream costs once, and per chunk, next to the real SDK.
- *   node bench/run.mjs core-breakdown [--requests N] [--warmup N]
+ *  5. Streams of 1, 20 and 40 chunks through the fake: the SDK called directly, the OpenAI adapter called directly,
+ *     and the gateway. What a stream costs once, and per chunk, next to the real SDK.
+ *   node bench/run.mjs core-breakdown [--requests N] [--warmup N] [--parts 1,5]
  */
 import OpenAI from 'openai';
 import { parseArgs } from 'node:util';
@@ -20,8 +20,9 @@ import type { ResolvedCall } from '../src/core/providers/types';
 import { startFakeUpstream } from './support/fake-upstream';
 import { summarize, us } from './support/stats';
 import { fakeGateway, stubAdapter, stubbedGateway } from './support/stub-adapter';
+import type { Gateway } from '../src/core/gateway';
 
-const { values } = parseArgs({ options: { requests: { type: 'string' }, warmup: { type: 'string' } } });
+const { values } = parseArgs({ options: { requests: { type: 'string' }, warmup: { type: 'string' }, parts: { type: 'string' } } });
 const N = Number(values.requests ?? 3000);
 const WARMUP = Number(values.warmup ?? 3000);
 const BLOCK = 100;
@@ -76,15 +77,7 @@ async function throughTheFake(): Promise<void> {
   await withFake(200, async (baseURL) => {
     const gateway = fakeGateway(baseURL);
     const direct = new OpenAI({ apiKey: 'bench-key', baseURL, maxRetries: 0 });
-    const call: ResolvedCall = {
-      provider: BUILTIN_PROVIDERS.find((p) => p.id === 'openai')!,
-      modelId: MODEL,
-      upstreamModel: 'gpt-5-mini',
-      baseURL,
-      apiKey: 'bench-key',
-      headers: {},
-      request: gateway.normalize({ model: MODEL, messages, maxTokens: 64 }),
-    };
+    const call = adapterCall(gateway, baseURL, false);
     const figures = await interleave(
       {
         'direct SDK': () => direct.chat.completions.create({ model: 'gpt-5-mini', messages, max_completion_tokens: 64 }),
@@ -149,6 +142,21 @@ async function streamingCoreAlone(): Promise<void> {
   console.log(`| through the gateway | ${us(b.wall)} (+${us(b.wall - a.wall)}) | ${us(b.cpu)} (+${us(b.cpu - a.cpu)}) | ${us(b.gc)} (+${us(b.gc - a.gc)}) |`);
 }
 
+/** The call the gateway hands the OpenAI adapter for `MODEL` at `baseURL`, to call the adapter without the core. */
+function adapterCall(gateway: Gateway, baseURL: string, stream: boolean): ResolvedCall {
+  const request = gateway.normalize({ model: MODEL, messages, maxTokens: 64 });
+  request.stream = stream;
+  return {
+    provider: BUILTIN_PROVIDERS.find((p) => p.id === 'openai')!,
+    modelId: MODEL,
+    upstreamModel: 'gpt-5-mini',
+    baseURL,
+    apiKey: 'bench-key',
+    headers: {},
+    request,
+  };
+}
+
 /** The fake upstream, answering with `textLength` characters in 10-character chunks, for the length of `use`. */
 async function withFake<T>(textLength: number, use: (baseURL: string) => Promise<T>): Promise<T> {
   const { baseURL, stop } = await startFakeUpstream(['--text-length', String(textLength)]);
@@ -189,11 +197,12 @@ async function coreAfterRealCalls(): Promise<void> {
 
 async function streamLengths(): Promise<void> {
   console.log(`\nStreams through the fake by length, ${N} per path after ${WARMUP} warm-up (wall p50):\n`);
-  console.log('| text chunks | direct SDK | gateway | gateway added |\n|---|---|---|---|');
+  console.log('| text chunks | direct SDK | adapter alone | added | gateway | added |\n|---|---|---|---|---|---|');
   for (const chunks of [1, 20, 40]) {
     await withFake(chunks * 10, async (baseURL) => {
       const direct = new OpenAI({ apiKey: 'bench-key', baseURL, maxRetries: 0 });
       const gateway = fakeGateway(baseURL);
+      const call = adapterCall(gateway, baseURL, true);
       const figures = await interleave(
         {
           direct: async () => {
@@ -202,6 +211,9 @@ async function streamLengths(): Promise<void> {
             });
             for await (const chunk of stream) void chunk;
           },
+          'adapter alone': async () => {
+            for await (const event of openaiAdapter.stream(call, { signal: new AbortController().signal })) void event;
+          },
           gateway: async () => {
             for await (const event of gateway.stream({ model: MODEL, messages, maxTokens: 64 })) if (event.type === 'error') throw event.error;
           },
@@ -209,18 +221,21 @@ async function streamLengths(): Promise<void> {
         WARMUP,
         N,
       );
-      const [a, b] = [figures.get('direct')!, figures.get('gateway')!];
-      console.log(`| ${chunks} | ${us(a.wall)} | ${us(b.wall)} | ${us(b.wall - a.wall)} |`);
+      const [a, adapter, b] = [figures.get('direct')!, figures.get('adapter alone')!, figures.get('gateway')!];
+      console.log(`| ${chunks} | ${us(a.wall)} | ${us(adapter.wall)} | ${us(adapter.wall - a.wall)} | ${us(b.wall)} | ${us(b.wall - a.wall)} |`);
     });
   }
 }
 
+const PARTS = [throughTheFake, coreWithCachesDisturbed, streamingCoreAlone, coreAfterRealCalls, streamLengths];
+
 async function main(): Promise<void> {
-  await throughTheFake();
-  await coreWithCachesDisturbed();
-  await streamingCoreAlone();
-  await coreAfterRealCalls();
-  await streamLengths();
+  const chosen = values.parts ? values.parts.split(',').map(Number) : PARTS.map((_, i) => i + 1);
+  for (const part of chosen) {
+    const run = PARTS[part - 1];
+    if (!run) throw new Error(`--parts: there is no part ${part}; the parts are 1 to ${PARTS.length}.`);
+    await run();
+  }
 }
 
 main().catch((err) => {
