@@ -289,6 +289,21 @@ for (const { family, provider, path, keyVar } of FAMILIES) {
         await relay.close();
       }
     });
+
+    test('leaving a stream early, without an abort, closes the connection', async () => {
+      const port = Number(new URL(fake.url).port);
+      const relay = await startRelay(port);
+      try {
+        fake.enqueueReply({ text: 'x'.repeat(200), chunkSize: 10, chunkDelayMs: 50 });
+        let seen = 0;
+        for await (const event of adapter.stream(callFor({ baseURL: `${relay.url}${path}` }, true), {})) {
+          if (event.type === 'text' && ++seen === 2) break;
+        }
+        await waitFor(() => relay.closedClientConnections === 1, 'the upstream connection to close');
+      } finally {
+        await relay.close();
+      }
+    });
   });
 }
 

@@ -35,6 +35,8 @@ export const anthropicAdapter: ProviderAdapter = {
       call,
       options.signal,
       async () => {
+        // Not the raw response, as the OpenAI adapter reads: this SDK's stream releases its listener on our signal
+        // through the controller it made for the request, which a stream built from the raw response lacks.
         const { data, response } = await clientFor(call)
           .messages.create(withFields(toMessageParams(call), { stream: true as const }), { signal: options.signal })
           .withResponse();
