@@ -265,9 +265,23 @@ async function main(): Promise<void> {
       ].join('\n'),
     );
   } finally {
-    for (const child of children) child.kill('SIGTERM');
+    // Switchboard writes its request log as it shuts down: the data folder goes once every process has exited.
+    await Promise.all(children.map(stopProcess));
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** Asks a process to stop, and kills it if it has not exited within 5 s. */
+function stopProcess(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const kill = setTimeout(() => child.kill('SIGKILL'), 5000);
+    child.once('exit', () => {
+      clearTimeout(kill);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
 }
 
 main().catch((err) => {
