@@ -15,12 +15,9 @@
 import OpenAI from 'openai';
 import { parseArgs } from 'node:util';
 import { openaiAdapter } from '../src/core/providers/openai/index';
-import { BUILTIN_PROVIDERS } from '../src/core/providers/registry';
-import type { ResolvedCall } from '../src/core/providers/types';
 import { startFakeUpstream } from './support/fake-upstream';
 import { summarize, us } from './support/stats';
-import { fakeGateway, stubAdapter, stubbedGateway } from './support/stub-adapter';
-import type { Gateway } from '../src/core/gateway';
+import { adapterCall, fakeGateway, stubAdapter, stubbedGateway } from './support/stub-adapter';
 
 const { values } = parseArgs({ options: { requests: { type: 'string' }, warmup: { type: 'string' }, parts: { type: 'string' } } });
 const N = Number(values.requests ?? 3000);
@@ -77,7 +74,7 @@ async function throughTheFake(): Promise<void> {
   await withFake(200, async (baseURL) => {
     const gateway = fakeGateway(baseURL);
     const direct = new OpenAI({ apiKey: 'bench-key', baseURL, maxRetries: 0 });
-    const call = adapterCall(gateway, baseURL, false);
+    const call = adapterCall(gateway, baseURL, { model: MODEL, messages, maxTokens: 64 }, false);
     const figures = await interleave(
       {
         'direct SDK': () => direct.chat.completions.create({ model: 'gpt-5-mini', messages, max_completion_tokens: 64 }),
@@ -142,21 +139,6 @@ async function streamingCoreAlone(): Promise<void> {
   console.log(`| through the gateway | ${us(b.wall)} (+${us(b.wall - a.wall)}) | ${us(b.cpu)} (+${us(b.cpu - a.cpu)}) | ${us(b.gc)} (+${us(b.gc - a.gc)}) |`);
 }
 
-/** The call the gateway hands the OpenAI adapter for `MODEL` at `baseURL`, to call the adapter without the core. */
-function adapterCall(gateway: Gateway, baseURL: string, stream: boolean): ResolvedCall {
-  const request = gateway.normalize({ model: MODEL, messages, maxTokens: 64 });
-  request.stream = stream;
-  return {
-    provider: BUILTIN_PROVIDERS.find((p) => p.id === 'openai')!,
-    modelId: MODEL,
-    upstreamModel: 'gpt-5-mini',
-    baseURL,
-    apiKey: 'bench-key',
-    headers: {},
-    request,
-  };
-}
-
 /** The fake upstream, answering with `textLength` characters in 10-character chunks, for the length of `use`. */
 async function withFake<T>(textLength: number, use: (baseURL: string) => Promise<T>): Promise<T> {
   const { baseURL, stop } = await startFakeUpstream(['--text-length', String(textLength)]);
@@ -202,7 +184,7 @@ async function streamLengths(): Promise<void> {
     await withFake(chunks * 10, async (baseURL) => {
       const direct = new OpenAI({ apiKey: 'bench-key', baseURL, maxRetries: 0 });
       const gateway = fakeGateway(baseURL);
-      const call = adapterCall(gateway, baseURL, true);
+      const call = adapterCall(gateway, baseURL, { model: MODEL, messages, maxTokens: 64 }, true);
       const figures = await interleave(
         {
           direct: async () => {

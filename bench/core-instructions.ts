@@ -23,9 +23,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs, promisify } from 'node:util';
 import { openaiAdapter } from '../src/core/providers/openai/index';
-import type { ResolvedCall } from '../src/core/providers/types';
 import { startFakeUpstream } from './support/fake-upstream';
-import { fakeGateway, stubAdapter, stubbedGateway } from './support/stub-adapter';
+import { adapterCall, fakeGateway, stubAdapter, stubbedGateway } from './support/stub-adapter';
 
 const { values } = parseArgs({
   options: {
@@ -92,12 +91,7 @@ function fakeCase(name: string, streaming: boolean, adapterOnly = false): Case {
       const input = { model: MODEL, messages, maxTokens: 64 };
       let through: Call = streaming ? () => drain(gateway.stream(input)) : async () => void (await gateway.complete(input));
       if (adapterOnly) {
-        const entry = gateway.catalog.resolve(MODEL);
-        const request = { ...gateway.normalize(input), stream: streaming };
-        const call: ResolvedCall = {
-          provider: gateway.catalog.provider(entry.provider)!, modelId: entry.id, upstreamModel: entry.upstreamModel,
-          baseURL, apiKey: 'bench-key', headers: {}, request,
-        };
+        const call = adapterCall(gateway, baseURL, input, streaming);
         through = streaming
           ? () => drain(openaiAdapter.stream(call, { signal: new AbortController().signal }))
           : async () => void (await openaiAdapter.complete(call, { signal: new AbortController().signal }));

@@ -1,8 +1,8 @@
 import { parseSettings } from '../../src/core/config/settings';
 import { Gateway } from '../../src/core/gateway';
 import { envKeySource } from '../../src/core/keys';
-import type { ProviderAdapter } from '../../src/core/providers/types';
-import { emptyUsage, type ChatResult } from '../../src/core/types';
+import type { ProviderAdapter, ResolvedCall } from '../../src/core/providers/types';
+import { emptyUsage, type ChatRequestInput, type ChatResult } from '../../src/core/types';
 
 const stubResult: ChatResult = { text: 'Something short.', toolCalls: [], finishReason: 'stop', usage: { ...emptyUsage(), inputTokens: 12, outputTokens: 4 } };
 
@@ -50,4 +50,23 @@ export function stubbedGateway(adapter: ProviderAdapter): Gateway {
 export function fakeGateway(baseURL: string, settings: Record<string, unknown> = { 'logging.level': 'off' }): Gateway {
   const env = { OPENAI_API_KEY: 'bench-key', SWITCHBOARD_OPENAI_BASE_URL: baseURL };
   return new Gateway({ settings: parseSettings(settings).settings, keys: envKeySource(env), env });
+}
+
+/**
+ * The call `fakeGateway(baseURL)` would hand its adapter for `input`, so that the adapter can be called without the
+ * core in front of it.
+ */
+export function adapterCall(gateway: Gateway, baseURL: string, input: ChatRequestInput, stream: boolean): ResolvedCall {
+  const entry = gateway.catalog.resolve(input.model);
+  const request = gateway.normalize(input);
+  request.stream = stream;
+  return {
+    provider: gateway.catalog.provider(entry.provider)!,
+    modelId: entry.id,
+    upstreamModel: entry.upstreamModel,
+    baseURL,
+    apiKey: 'bench-key',
+    headers: {},
+    request,
+  };
 }
