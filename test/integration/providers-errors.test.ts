@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { createServer as createHttpServer } from 'node:http';
 import { createServer as createNetServer, connect, type Server, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
@@ -186,6 +187,24 @@ for (const { family, provider, path, keyVar } of FAMILIES) {
       assert.equal(err.retryable, true);
       assert.equal(err.code, 'malformed_response');
       assert.match(err.message, new RegExp(`^${provider.name} returned a malformed response`));
+    });
+
+    test('a 200 answer that is an HTML page is a malformed-response error, not a crash', async () => {
+      const server = createHttpServer((_req, res) => {
+        res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'x-request-id': 'req_html', 'request-id': 'req_html' });
+        res.end('<html><body>Sign in to the network</body></html>');
+      });
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      try {
+        const { port } = server.address() as AddressInfo;
+        const err = await rejection(adapter.complete(callFor({ baseURL: `http://127.0.0.1:${port}${path}` }), {}));
+        assert.ok(err instanceof UpstreamError, `expected UpstreamError, got ${err.name}: ${err.message}`);
+        assert.equal(err.code, 'malformed_response');
+        assert.equal(err.retryable, true);
+        assert.match(err.message, new RegExp(`^${provider.name} returned a malformed response`));
+      } finally {
+        await new Promise((resolve) => server.close(resolve));
+      }
     });
 
     test('a body cut off mid-way is a retryable interruption', async () => {
