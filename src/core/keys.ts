@@ -3,20 +3,30 @@ import type { ProviderDefinition } from './providers/types';
 /** Where API keys come from: SecretStorage in the extension, env vars in the CLI and server. */
 export interface KeySource {
   getKey(provider: ProviderDefinition): Promise<string | undefined>;
+  /**
+   * The key `getKey` would give, when the source can tell without waiting; otherwise undefined, and the gateway
+   * awaits `getKey`. Lets a request start its upstream call in the turn it was made.
+   */
+  knownKey?(provider: ProviderDefinition): string | undefined;
 }
+
+const fromEnv = (env: Record<string, string | undefined>, provider: ProviderDefinition): string | undefined => {
+  for (const name of provider.apiKeyEnv) {
+    const value = env[name]?.trim();
+    if (value) return value;
+  }
+  return undefined;
+};
 
 /** Reads each provider's standard env vars, in order. */
 export const envKeySource = (env: Record<string, string | undefined>): KeySource => ({
   async getKey(provider) {
-    for (const name of provider.apiKeyEnv) {
-      const value = env[name]?.trim();
-      if (value) return value;
-    }
-    return undefined;
+    return fromEnv(env, provider);
   },
+  knownKey: (provider) => fromEnv(env, provider),
 });
 
-/** Tries each source in turn. */
+/** Tries each source in turn (always awaited: an earlier source may hold a key it cannot tell at once). */
 export const chainKeySources = (...sources: KeySource[]): KeySource => ({
   async getKey(provider) {
     for (const source of sources) {
