@@ -173,12 +173,7 @@ export class Gateway {
 
   /** Parses and fills defaults from settings. Throws InvalidRequestError naming each bad field. */
   normalize(input: ChatRequestInput): ChatRequest {
-    const parsed = ChatRequestSchema.safeParse(input);
-    if (!parsed.success) {
-      const issues = parsed.error.issues.map((i) => `${i.path.join('.') || 'request'}: ${i.message}`).join('; ');
-      throw new InvalidRequestError(`Invalid request: ${issues}`);
-    }
-    const request = parsed.data;
+    const request = parseRequest(input);
     if (request.temperature === undefined && this.settings.temperature !== null) request.temperature = this.settings.temperature;
     if (request.maxTokens === undefined && this.settings.maxTokens !== null) request.maxTokens = this.settings.maxTokens;
     return request;
@@ -207,9 +202,9 @@ export class Gateway {
 
   private readonly streamSteps: StreamSteps = {
     open: (state) => this.open(state),
-    route: async (state) => {
-      if (state.ticket!.budgeted) await state.ticket!.checkBudget();
-      return routeStream(this.candidatesFor(state.requested!), this.starter(state), state.options.signal, this.routeOptions());
+    route: (state) => {
+      const route = () => routeStream(this.candidatesFor(state.requested!), this.starter(state), state.options.signal, this.routeOptions());
+      return state.ticket!.budgeted ? state.ticket!.checkBudget().then(route) : route();
     },
     observe: (state, event) => this.observe(state, event),
     succeed: (state, done) => this.succeed(state, done.result, done.candidate),
@@ -378,4 +373,11 @@ export class Gateway {
       }
     }
   }
+}
+
+function parseRequest(input: ChatRequestInput): ChatRequest {
+  const parsed = ChatRequestSchema.safeParse(input);
+  if (parsed.success) return parsed.data;
+  const issues = parsed.error.issues.map((i) => `${i.path.join('.') || 'request'}: ${i.message}`).join('; ');
+  throw new InvalidRequestError(`Invalid request: ${issues}`);
 }

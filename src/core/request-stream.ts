@@ -10,8 +10,8 @@ type ErrorEvent = Extract<GatewayStreamEvent, { type: 'error' }>;
 export interface StreamSteps {
   /** Validates and opens the request: its cached answer, if it has one. Throws when the request cannot be sent. */
   open(state: RequestState): GatewayResult | undefined;
-  /** Checks the budget and starts routing. */
-  route(state: RequestState): Promise<AsyncIterator<RoutedEvent>>;
+  /** Checks the budget and starts routing; at once when there is no budget to check. */
+  route(state: RequestState): AsyncIterator<RoutedEvent> | Promise<AsyncIterator<RoutedEvent>>;
   /** Notes what the request's record needs from an event that is handed on. */
   observe(state: RequestState, event: Exclude<RoutedEvent, { type: 'done' }>): void;
   /** The request's result, once routing is done; the request is settled. */
@@ -40,7 +40,12 @@ export class RequestStream implements AsyncIterableIterator<GatewayStreamEvent> 
     if (this.routed) return this.routed.next().then(this.onRouted, this.onFailed);
     if (this.queued.pending) return Promise.resolve(this.queued.take());
     if (this.closed) return Promise.resolve(ITERATION_DONE);
-    this.opening ??= this.open();
+    if (!this.opening) {
+      const opening = this.open();
+      // Opened in this turn: the first read goes straight on, with no turn spent waiting for the opening.
+      if (!opening) return this.next();
+      this.opening = opening;
+    }
     return this.opening.then(() => this.next());
   }
 
@@ -62,24 +67,37 @@ export class RequestStream implements AsyncIterableIterator<GatewayStreamEvent> 
     return this;
   }
 
-  private async open(): Promise<void> {
+  /** Opens the request; returns a promise only when routing cannot start in this turn (a budget to check). */
+  private open(): Promise<void> | undefined {
+    let routing: AsyncIterator<RoutedEvent> | Promise<AsyncIterator<RoutedEvent>>;
     try {
       const hit = this.steps.open(this.state);
       if (hit) {
         for (const event of replayEvents(hit)) this.queued.push(event);
         this.queued.push({ type: 'done', result: hit });
         this.closed = true;
-        return;
+        return undefined;
       }
-      const routed = await this.steps.route(this.state);
+      routing = this.steps.route(this.state);
+    } catch (err) {
+      this.openFailed(err);
+      return undefined;
+    }
+    if (!(routing instanceof Promise)) {
+      this.routed = routing;
+      return undefined;
+    }
+    return routing.then((routed) => {
       // The reader may have stopped while routing was starting.
       if (this.closed) void routed.return?.();
       else this.routed = routed;
-    } catch (err) {
-      this.queued.push(this.failed(err));
-      this.closed = true;
-    }
+    }, this.openFailed);
   }
+
+  private readonly openFailed = (err: unknown): void => {
+    this.queued.push(this.failed(err));
+    this.closed = true;
+  };
 
   private readonly onRouted = (step: IteratorResult<RoutedEvent>): IteratorResult<GatewayStreamEvent> => {
     if (step.done) {
@@ -93,7 +111,10 @@ export class RequestStream implements AsyncIterableIterator<GatewayStreamEvent> 
         // Every routed event but `done` is a gateway event as it is: its read result is handed on, not copied.
         return step as IteratorResult<GatewayStreamEvent>;
       }
-      return this.settle({ type: 'done', result: this.steps.succeed(this.state, event) });
+      const result = this.steps.succeed(this.state, event);
+      // Routing ended with `done`: it has stopped its attempts and has nothing left to close.
+      this.routed = undefined;
+      return this.end({ type: 'done', result });
     } catch (err) {
       return this.settle(this.failed(err));
     }

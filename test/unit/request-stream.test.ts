@@ -12,7 +12,7 @@ const CANDIDATE = {} as Candidate;
 /** A routed stream that records how it was read and closed. */
 class FakeRouted implements AsyncIterator<RoutedEvent> {
   returned = 0;
-  constructor(private readonly events: (RoutedEvent | Error)[]) {}
+  constructor(readonly events: (RoutedEvent | Error)[]) {}
   async next(): Promise<IteratorResult<RoutedEvent>> {
     const event = this.events.shift();
     if (event instanceof Error) throw event;
@@ -24,7 +24,9 @@ class FakeRouted implements AsyncIterator<RoutedEvent> {
   }
 }
 
-function harness(options: { routed?: FakeRouted; hit?: GatewayResult; openError?: Error; routeGate?: Promise<void>; recordingFails?: boolean } = {}) {
+function harness(
+  options: { routed?: FakeRouted; hit?: GatewayResult; openError?: Error; routeGate?: Promise<void>; recordingFails?: boolean; succeedFails?: boolean } = {},
+) {
   const calls: string[] = [];
   const abandoned: string[] = [];
   const state = new RequestState(true, { model: 'm', messages: [] }, {});
@@ -36,16 +38,17 @@ function harness(options: { routed?: FakeRouted; hit?: GatewayResult; openError?
       if (options.hit) s.settled = true;
       return options.hit;
     },
-    async route() {
+    route() {
       calls.push('route');
-      await options.routeGate;
-      return options.routed ?? new FakeRouted([]);
+      const routed = options.routed ?? new FakeRouted([]);
+      return options.routeGate ? options.routeGate.then(() => routed) : routed;
     },
     observe(s, event) {
       if (event.type === 'text') s.partialText += event.delta;
     },
     succeed(s, done) {
       calls.push('succeed');
+      if (options.succeedFails) throw new Error('no price');
       s.settled = true;
       return { ...RESULT, text: (done.result as GatewayResult).text };
     },
@@ -66,7 +69,7 @@ async function drain(stream: AsyncIterable<GatewayStreamEvent>): Promise<Gateway
 }
 
 describe('RequestStream', () => {
-  test('hands on routed events and ends with done, then lets routing finish', async () => {
+  test('hands on routed events and ends with done; routing, over at its done, is not closed again', async () => {
     const routed = new FakeRouted([
       { type: 'text', delta: 'a' },
       { type: 'text', delta: 'b' },
@@ -76,9 +79,28 @@ describe('RequestStream', () => {
     const seen = await drain(stream);
     assert.deepEqual(seen.map((e) => e.type), ['text', 'text', 'done']);
     assert.deepEqual(calls, ['open', 'route', 'succeed']);
-    assert.equal(routed.returned, 1);
+    assert.equal(routed.returned, 0);
     assert.deepEqual(abandoned, []);
     assert.deepEqual(await stream.next(), { done: true, value: undefined });
+  });
+
+  test('routing that is ready at once starts in the first read\'s own turn', async () => {
+    const routed = new FakeRouted([{ type: 'done', result: RESULT, candidate: CANDIDATE }]);
+    const { stream, calls } = harness({ routed });
+    const first = stream.next();
+    assert.deepEqual(calls, ['open', 'route']);
+    assert.equal(routed.events.length, 0, 'the first read reached routing before any await');
+    assert.equal((await first).value?.type, 'done');
+  });
+
+  test('should the result fail to build, the reader gets an error and routing is closed', async () => {
+    const routed = new FakeRouted([{ type: 'done', result: RESULT, candidate: CANDIDATE }]);
+    const { stream, calls } = harness({ routed, succeedFails: true });
+    const seen = await drain(stream);
+    assert.deepEqual(seen.map((e) => e.type), ['error']);
+    assert.equal((seen[0] as Extract<GatewayStreamEvent, { type: 'error' }>).error.message, 'no price');
+    assert.deepEqual(calls, ['open', 'route', 'succeed', 'fail']);
+    assert.equal(routed.returned, 1);
   });
 
   test('a routing failure becomes one error event carrying the text so far; nothing throws', async () => {

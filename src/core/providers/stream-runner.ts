@@ -72,12 +72,13 @@ class StreamRun<Chunk> implements AsyncIterableIterator<ProviderStreamEvent> {
     return this.chunks.next().then(this.onChunk, this.onError);
   }
 
-  async return(): Promise<IteratorResult<ProviderStreamEvent>> {
-    this.ended = true;
+  return(): Promise<IteratorResult<ProviderStreamEvent>> {
     this.queue.clear();
+    // Once ended, the SDK's stream is over too (read to its end, failed, or closed already): nothing to close.
+    if (this.ended) return Promise.resolve(ITERATION_DONE);
+    this.ended = true;
     // The SDKs abort the HTTP request when their stream is closed early.
-    await this.chunks?.return?.();
-    return ITERATION_DONE;
+    return Promise.resolve(this.chunks?.return?.()).then(() => ITERATION_DONE);
   }
 
   private async start(): Promise<void> {

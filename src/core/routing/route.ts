@@ -107,16 +107,26 @@ class RoutedStream implements AsyncIterableIterator<RoutedEvent> {
   constructor(private readonly route: Route) {}
 
   next(): Promise<IteratorResult<RoutedEvent>> {
-    if (this.queued.pending) return Promise.resolve(this.queued.take());
+    try {
+      const step = this.step();
+      return step instanceof Promise ? step : Promise.resolve(step);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+  }
+
+  /** The next read: at once when it is decided, else once the winner's read or the selection step settles. */
+  private step(): IteratorResult<RoutedEvent> | Promise<IteratorResult<RoutedEvent>> {
+    if (this.queued.pending) return this.queued.take();
     if (this.winner) return this.winner.next().then(this.onRead, this.onReadFailed);
     if (this.failed) {
       const { failure } = this;
       this.close();
-      return Promise.reject(failure);
+      throw failure;
     }
-    if (this.closed) return Promise.resolve(ITERATION_DONE);
-    this.selecting ??= this.select();
-    return this.selecting.then(() => this.next());
+    if (this.closed) return ITERATION_DONE;
+    this.selecting ??= this.route.select().then(this.onSelected, this.onSelectFailed);
+    return this.selecting.then(this.afterSelecting);
   }
 
   /** Stops every attempt. A selection step in progress finishes first, as a generator's pending step would. */
@@ -132,19 +142,25 @@ class RoutedStream implements AsyncIterableIterator<RoutedEvent> {
     return this;
   }
 
-  /** One step of selection: it ends with a winner, the request's error, or attempt records to show now. */
-  private async select(): Promise<void> {
+  /** A step of selection ended with a winner, or with attempt records to show now. */
+  private readonly onSelected = (won: Winner | undefined): void => {
+    this.selecting = undefined;
     try {
-      const won = await this.route.select();
       this.queueRecords();
       if (won) this.take(won);
     } catch (err) {
-      this.queueRecords();
       this.failWith(err);
-    } finally {
-      this.selecting = undefined;
     }
-  }
+  };
+
+  /** Selection ended with the request's error. */
+  private readonly onSelectFailed = (err: unknown): void => {
+    this.selecting = undefined;
+    this.queueRecords();
+    this.failWith(err);
+  };
+
+  private readonly afterSelecting = (): IteratorResult<RoutedEvent> | Promise<IteratorResult<RoutedEvent>> => this.step();
 
   /** From here on nothing is retried: the winner's held-back events and its first content go to the caller. */
   private take({ attempt, event }: Winner): void {
@@ -175,7 +191,7 @@ class RoutedStream implements AsyncIterableIterator<RoutedEvent> {
     this.winner = undefined;
     this.queueRecords();
     this.failWith(error);
-    return this.next();
+    return this.step();
   };
 
   private note(event: Exclude<ProviderStreamEvent, { type: 'done' }>): void {
