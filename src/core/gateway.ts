@@ -28,6 +28,7 @@ import { computeCost } from './usage/cost';
 import { deferredIterator } from './iterators';
 import { withFields } from './objects';
 import { RequestState } from './request-state';
+import { parseCommonRequest } from './request-shape';
 import { RequestStream, type StreamSteps } from './request-stream';
 import { Accounting, type AccountingWarningListener, type CostEstimate } from './accounting/accounting';
 import type { BudgetState } from './accounting/budget-state';
@@ -173,7 +174,7 @@ export class Gateway {
 
   /** Parses and fills defaults from settings. Throws InvalidRequestError naming each bad field. */
   normalize(input: ChatRequestInput): ChatRequest {
-    const request = parseRequest(input);
+    const request = parseCommonRequest(input) ?? parseRequest(input);
     if (request.temperature === undefined && this.settings.temperature !== null) request.temperature = this.settings.temperature;
     if (request.maxTokens === undefined && this.settings.maxTokens !== null) request.maxTokens = this.settings.maxTokens;
     return request;
