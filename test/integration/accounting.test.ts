@@ -299,6 +299,32 @@ describe('budgets', () => {
   });
 });
 
+describe('records of requests back to back', () => {
+  test('a request sent the moment another ended is checked against a budget that counts it', async () => {
+    fake.setDefaultReply({ usage: { input: 100, output: 100 } });
+    try {
+      const g = gateway(await dataDir(), { prices: { [MODEL]: { input: 1000, output: 1000 } }, 'budget.daily': 0.3 });
+      const ask = () => g.complete({ model: MODEL, maxTokens: 100, messages: [{ role: 'user', content: 'back to back' }] });
+      assert.equal((await ask()).cost.total, 0.2);
+      await assert.rejects(ask(), (err: Error & { code?: string }) => err.code === 'budget_exceeded' && /\$0\.20 spent today/.test(err.message));
+    } finally {
+      fake.setDefaultReply({});
+    }
+  });
+
+  test('records reach the log file a moment after their requests, with nobody asking, in order', async () => {
+    const dir = await dataDir();
+    const g = gateway(dir, { 'logging.level': 'full' });
+    for (const word of ['first', 'second', 'third']) await g.complete({ model: MODEL, messages: [{ role: 'user', content: word }] });
+    const lines = async () => rawFiles(join(dir, 'logs')).flatMap((f) => f.text.split('\n').filter(Boolean));
+    for (let waited = 0; (await lines()).length < 3 && waited < 3000; waited += 20) await new Promise((resolve) => setTimeout(resolve, 20));
+    const records = (await lines()).map((line) => JSON.parse(line) as RequestRecord);
+    assert.equal(records.length, 3);
+    assert.deepEqual(records.map((r) => r.status), ['ok', 'ok', 'ok']);
+    assert.deepEqual(records.map((r) => r.request?.messages[0]?.content), ['first', 'second', 'third']);
+  });
+});
+
 describe('cancelled and failed streams', () => {
   test('an aborted stream is counted, with its usage estimated', async () => {
     const dir = await dataDir();
