@@ -1,9 +1,10 @@
 // The core's added time at an earlier commit and in the working tree, measured side by side in one process: a
 // change worth a few microseconds is lost in this machine's drift between two separate runs. Both builds are
 // bundled as they ship (see bench/run.mjs); the runner is bench/support/ab-runner.ts.
-//   node bench/core-ab.mjs <base commit> [--stream] [--stub] [--warmup N] [--requests N]
+//   node bench/core-ab.mjs <base commit> [--stream] [--stub] [--warmup N] [--requests N] [--text-length N]
 // --stub replaces the OpenAI adapter with bench/support/stub-adapter.ts (the core alone); without it, requests go
-// to the loopback fake upstream in its own process.
+// to the loopback fake upstream in its own process, whose answers are --text-length characters in chunks of 10
+// (200 by default: 20 chunks).
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -15,10 +16,16 @@ import { BENCH_BUNDLE_OPTIONS } from './support/bundle-options.mjs';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const { values, positionals } = parseArgs({
   allowPositionals: true,
-  options: { stream: { type: 'boolean' }, stub: { type: 'boolean' }, warmup: { type: 'string' }, requests: { type: 'string' } },
+  options: {
+    stream: { type: 'boolean' },
+    stub: { type: 'boolean' },
+    warmup: { type: 'string' },
+    requests: { type: 'string' },
+    'text-length': { type: 'string' },
+  },
 });
 if (positionals.length !== 1) {
-  console.error('Usage: node bench/core-ab.mjs <base commit> [--stream] [--stub] [--warmup N] [--requests N]');
+  console.error('Usage: node bench/core-ab.mjs <base commit> [--stream] [--stub] [--warmup N] [--requests N] [--text-length N]');
   process.exit(2);
 }
 const git = (...args) => execFileSync('git', args, { cwd: root, encoding: 'utf8' }).trim();
@@ -48,6 +55,15 @@ await Promise.all([
 ]);
 
 console.log(`base ${sha.slice(0, 7)} against the working tree`);
-const args = [runner, baseBundle, headBundle, values.stream ? 'stream' : 'json', values.stub ? 'stub' : 'fake', values.warmup ?? '10000', values.requests ?? '5000'];
+const args = [
+  runner,
+  baseBundle,
+  headBundle,
+  values.stream ? 'stream' : 'json',
+  values.stub ? 'stub' : 'fake',
+  values.warmup ?? '10000',
+  values.requests ?? '5000',
+  values['text-length'] ?? '200',
+];
 const { status } = spawnSync(process.execPath, args, { cwd: root, stdio: 'inherit' });
 process.exit(status ?? 1);

@@ -1,7 +1,7 @@
 /**
  * The paired comparison behind bench/core-ab.mjs: the same request made directly and through two builds of the
  * core, interleaved in blocks of 50 in one process, so that the machine's drift hits all three alike.
- *   <node> ab-runner.cjs <base bundle> <head bundle> <stream|json> <fake|stub> <warmup> <requests>
+ *   <node> ab-runner.cjs <base bundle> <head bundle> <stream|json> <fake|stub> <warmup> <requests> <text length>
  */
 import OpenAI from 'openai';
 import { createRequire } from 'node:module';
@@ -24,7 +24,7 @@ const messages = [{ role: 'user' as const, content: 'Say something short.' }];
 type Path = [name: string, call: () => Promise<void>];
 
 async function main(): Promise<void> {
-  const [baseBundle, headBundle, mode, upstreamKind, warmupArg, requestsArg] = process.argv.slice(2);
+  const [baseBundle, headBundle, mode, upstreamKind, warmupArg, requestsArg, textLength] = process.argv.slice(2);
   const streaming = mode === 'stream';
   const warmup = Number(warmupArg);
   const requests = Number(requestsArg);
@@ -43,7 +43,7 @@ async function main(): Promise<void> {
       ? ['direct', async () => { for await (const event of stub.stream(call, { signal: new AbortController().signal })) void event; }]
       : ['direct', async () => void (await stub.complete(call, { signal: new AbortController().signal }))];
   } else {
-    const upstream = await startFakeUpstream();
+    const upstream = await startFakeUpstream(['--text-length', textLength ?? '200']);
     stop = upstream.stop;
     env = { ...env, SWITCHBOARD_OPENAI_BASE_URL: upstream.baseURL };
     const sdk = new OpenAI({ apiKey: 'bench-key', baseURL: upstream.baseURL, maxRetries: 0 });
@@ -92,7 +92,8 @@ async function main(): Promise<void> {
 
   const directP50 = summarize(samples.get('direct')!).p50;
   const directBlocks = blockMedians.get('direct')!;
-  console.log(`${streaming ? 'streaming' : 'non-streaming'}, ${upstreamKind === 'stub' ? 'in-process stub' : 'fake upstream'}, ${process.version}, ${requests} requests per path after ${warmup} warm-up`);
+  const upstreamName = upstreamKind === 'stub' ? 'in-process stub' : `fake upstream, ${textLength} characters per answer`;
+  console.log(`${streaming ? 'streaming' : 'non-streaming'}, ${upstreamName}, ${process.version}, ${requests} requests per path after ${warmup} warm-up`);
   console.log('| path | p50 | added at p50 | added, median of per-block differences |');
   console.log('|---|---|---|---|');
   for (const [name] of paths) {
