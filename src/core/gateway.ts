@@ -305,9 +305,10 @@ export class Gateway {
   private knownCall(candidate: Candidate, request: ChatRequest): ResolvedCall | undefined {
     const { provider } = candidate;
     if (this.settings.cloudflareGateway) return undefined;
-    const apiKey = provider.auth === 'none' ? undefined : this.keys.knownKey?.(provider);
-    if (provider.auth !== 'none' && !apiKey) return undefined;
-    return this.callWith(candidate, request, apiKey, undefined);
+    if (provider.auth === 'none') return this.callWith(candidate, request, undefined, undefined);
+    // A key known to be missing is left to `resolveCall`, which has the error to give.
+    const apiKey = this.keys.knownKey?.(provider);
+    return apiKey ? this.callWith(candidate, request, apiKey, undefined) : undefined;
   }
 
   private async resolveCall(candidate: Candidate, request: ChatRequest): Promise<ResolvedCall> {

@@ -4,10 +4,11 @@ import type { ProviderDefinition } from './providers/types';
 export interface KeySource {
   getKey(provider: ProviderDefinition): Promise<string | undefined>;
   /**
-   * The key `getKey` would give, when the source can tell without waiting; otherwise undefined, and the gateway
-   * awaits `getKey`. Lets a request start its upstream call in the turn it was made.
+   * What `getKey` would give, when the source can tell without waiting: the key, or null when it knows there is
+   * none. Undefined when it cannot tell, and the gateway awaits `getKey`. Lets a request start its upstream call in
+   * the turn it was made.
    */
-  knownKey?(provider: ProviderDefinition): string | undefined;
+  knownKey?(provider: ProviderDefinition): string | null | undefined;
 }
 
 const fromEnv = (env: Record<string, string | undefined>, provider: ProviderDefinition): string | undefined => {
@@ -23,10 +24,13 @@ export const envKeySource = (env: Record<string, string | undefined>): KeySource
   async getKey(provider) {
     return fromEnv(env, provider);
   },
-  knownKey: (provider) => fromEnv(env, provider),
+  knownKey: (provider) => fromEnv(env, provider) ?? null,
 });
 
-/** Tries each source in turn (always awaited: an earlier source may hold a key it cannot tell at once). */
+/**
+ * Tries each source in turn. The chain knows a key at once only when every source before the one that has it knows
+ * at once that it has none: an earlier source always wins.
+ */
 export const chainKeySources = (...sources: KeySource[]): KeySource => ({
   async getKey(provider) {
     for (const source of sources) {
@@ -34,6 +38,14 @@ export const chainKeySources = (...sources: KeySource[]): KeySource => ({
       if (key) return key;
     }
     return undefined;
+  },
+  knownKey(provider) {
+    for (const source of sources) {
+      const key = source.knownKey?.(provider);
+      if (key === undefined) return undefined;
+      if (key) return key;
+    }
+    return null;
   },
 });
 

@@ -19,16 +19,21 @@ export class KeyStore implements vscode.Disposable {
    * window (3.6 ms at p50 in code-server), which each request would otherwise wait for before it is sent.
    */
   private readonly cache = new Map<string, Promise<string | undefined>>();
+  /** The reads in `cache` that have finished, so that a request need not await one: the key, or null for none. */
+  private readonly known = new Map<string, string | null>();
 
   constructor(
     private readonly secrets: vscode.SecretStorage,
     env: Record<string, string | undefined> = process.env,
   ) {
-    this.source = chainKeySources({ getKey: (provider) => this.get(provider.id) }, envKeySource(env));
+    this.source = chainKeySources(
+      { getKey: (provider) => this.get(provider.id), knownKey: (provider) => this.known.get(provider.id) },
+      envKeySource(env),
+    );
     this.subscription = secrets.onDidChange((e) => {
       if (!e.key.startsWith(KEY_PREFIX)) return;
       const providerId = e.key.slice(KEY_PREFIX.length);
-      this.cache.delete(providerId);
+      this.forget(providerId);
       this.changed.fire(providerId);
     });
   }
@@ -38,8 +43,12 @@ export class KeyStore implements vscode.Disposable {
     if (!key) {
       const read = this.read(providerId);
       this.cache.set(providerId, read);
+      // Only the read still in the cache is known: a change may have dropped it while it was running.
       // A read that failed is not kept: the next request tries again.
-      read.catch(() => this.cache.get(providerId) === read && this.cache.delete(providerId));
+      read.then(
+        (value) => this.cache.get(providerId) === read && this.known.set(providerId, value ?? null),
+        () => this.cache.get(providerId) === read && this.cache.delete(providerId),
+      );
       key = read;
     }
     return key;
@@ -59,7 +68,7 @@ export class KeyStore implements vscode.Disposable {
     try {
       await this.secrets.store(secretKeyName(providerId), key.trim());
     } finally {
-      this.cache.delete(providerId);
+      this.forget(providerId);
     }
   }
 
@@ -67,8 +76,13 @@ export class KeyStore implements vscode.Disposable {
     try {
       await this.secrets.delete(secretKeyName(providerId));
     } finally {
-      this.cache.delete(providerId);
+      this.forget(providerId);
     }
+  }
+
+  private forget(providerId: string): void {
+    this.cache.delete(providerId);
+    this.known.delete(providerId);
   }
 
   dispose(): void {

@@ -84,4 +84,30 @@ describe('Key store', () => {
     assert.equal(await store.source.getKey(provider), 'stored-key');
     store.dispose();
   });
+
+  it('once read, a key is known to the gateway without waiting, until it changes', async () => {
+    const { secrets, state, changeElsewhere } = fakeSecrets();
+    const store = new KeyStore(secrets, { MISTRAL_API_KEY: 'env-key' });
+    const provider = BUILTIN_PROVIDERS.find((p) => p.id === 'mistral')!;
+    const known = () => store.source.knownKey!(provider);
+    assert.equal(known(), undefined, 'not read yet: the gateway must wait for SecretStorage');
+    assert.equal(await store.source.getKey(provider), 'env-key');
+    assert.equal(known(), 'env-key', 'nothing stored: the env var, at once');
+
+    await store.store('mistral', 'stored-key');
+    assert.equal(known(), undefined, 'stored here: unknown until read again');
+    await store.source.getKey(provider);
+    assert.equal(known(), 'stored-key');
+
+    changeElsewhere('mistral', 'other-window-key');
+    assert.equal(known(), undefined, 'changed elsewhere: unknown until read again');
+    assert.equal(await store.source.getKey(provider), 'other-window-key');
+    assert.equal(known(), 'other-window-key');
+
+    state.failNextRead = true;
+    changeElsewhere('mistral', 'unreadable');
+    await assert.rejects(store.source.getKey(provider), /keychain is locked/);
+    assert.equal(known(), undefined, 'a failed read is not known');
+    store.dispose();
+  });
 });

@@ -19,7 +19,7 @@ before(async () => {
 after(() => fake.close());
 
 /** A key source that counts how it is asked. */
-function countingSource(known: string | undefined, awaited: string | undefined) {
+function countingSource(known: string | null | undefined, awaited: string | undefined) {
   const asked = { known: 0, awaited: 0 };
   const source: KeySource = {
     knownKey: () => {
@@ -69,11 +69,26 @@ for (const stream of [false, true]) {
       assert.equal(asked.awaited, 1);
     });
 
-    test('a chain of sources is always awaited, so that an earlier source wins over the env var', async () => {
+    test('a chain whose first source cannot tell at once is awaited, so that it wins over the env var', async () => {
       const stored: KeySource = { getKey: async (p: ProviderDefinition) => (p.id === 'openai' ? 'sk-stored' : undefined) };
       const chain = chainKeySources(stored, envKeySource({ OPENAI_API_KEY: 'sk-env' }));
-      assert.equal(chain.knownKey, undefined);
       assert.equal(await sentKey(gatewayWith(chain), stream), 'Bearer sk-stored');
+    });
+
+    test('a chain whose sources all tell at once is not awaited, and the first one with a key wins', async () => {
+      const first = countingSource('sk-stored', 'sk-stored');
+      const gateway = gatewayWith(chainKeySources(first.source, envKeySource({ OPENAI_API_KEY: 'sk-env' })));
+      await sentKey(gateway, stream); // loads the adapter
+      first.asked.awaited = 0;
+      assert.equal(await sentKey(gateway, stream), 'Bearer sk-stored');
+      assert.equal(first.asked.awaited, 0);
+
+      const none = countingSource(null, undefined);
+      const fallback = gatewayWith(chainKeySources(none.source, envKeySource({ OPENAI_API_KEY: 'sk-env' })));
+      await sentKey(fallback, stream);
+      none.asked.awaited = 0;
+      assert.equal(await sentKey(fallback, stream), 'Bearer sk-env');
+      assert.equal(none.asked.awaited, 0);
     });
 
     test('no key anywhere is a missing-key error naming the env var, and nothing is sent', async () => {
@@ -92,3 +107,17 @@ for (const stream of [false, true]) {
     });
   });
 }
+
+describe('chainKeySources().knownKey', () => {
+  const openai = { id: 'openai', apiKeyEnv: ['OPENAI_API_KEY'] } as ProviderDefinition;
+  const telling = (key: string | null | undefined): KeySource => ({ getKey: async () => key ?? undefined, knownKey: () => key });
+  const env = envKeySource({ OPENAI_API_KEY: 'sk-env' });
+
+  test('gives the first key, passes over sources known to have none, and stops at one that cannot tell', () => {
+    assert.equal(chainKeySources(telling('sk-a'), env).knownKey!(openai), 'sk-a');
+    assert.equal(chainKeySources(telling(null), env).knownKey!(openai), 'sk-env');
+    assert.equal(chainKeySources(telling(undefined), env).knownKey!(openai), undefined);
+    assert.equal(chainKeySources({ getKey: async () => 'sk-b' }, env).knownKey!(openai), undefined);
+    assert.equal(chainKeySources(telling(null), envKeySource({})).knownKey!(openai), null);
+  });
+});
