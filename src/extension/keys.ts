@@ -18,40 +18,35 @@ export class KeyStore implements vscode.Disposable {
    * Stored keys by provider id, as read, until SecretStorage reports a change: every read is a round trip to the
    * window (3.6 ms at p50 in code-server), which each request would otherwise wait for before it is sent.
    */
-  private readonly cache = new Map<string, Promise<string | undefined>>();
-  /** The reads in `cache` that have finished, so that a request need not await one: the key, or null for none. */
-  private readonly known = new Map<string, string | null>();
+  private readonly cache = new Map<string, StoredKey>();
 
   constructor(
     private readonly secrets: vscode.SecretStorage,
     env: Record<string, string | undefined> = process.env,
   ) {
     this.source = chainKeySources(
-      { getKey: (provider) => this.get(provider.id), knownKey: (provider) => this.known.get(provider.id) },
+      { getKey: (provider) => this.get(provider.id), knownKey: (provider) => this.cache.get(provider.id)?.known },
       envKeySource(env),
     );
     this.subscription = secrets.onDidChange((e) => {
       if (!e.key.startsWith(KEY_PREFIX)) return;
       const providerId = e.key.slice(KEY_PREFIX.length);
-      this.forget(providerId);
+      this.cache.delete(providerId);
       this.changed.fire(providerId);
     });
   }
 
   get(providerId: string): Promise<string | undefined> {
-    let key = this.cache.get(providerId);
-    if (!key) {
-      const read = this.read(providerId);
-      this.cache.set(providerId, read);
-      // Only the read still in the cache is known: a change may have dropped it while it was running.
+    const kept = this.cache.get(providerId);
+    if (kept) return kept.read;
+    const entry: StoredKey = { read: this.read(providerId) };
+    this.cache.set(providerId, entry);
+    entry.read.then(
+      (value) => (entry.known = value ?? null),
       // A read that failed is not kept: the next request tries again.
-      read.then(
-        (value) => this.cache.get(providerId) === read && this.known.set(providerId, value ?? null),
-        () => this.cache.get(providerId) === read && this.cache.delete(providerId),
-      );
-      key = read;
-    }
-    return key;
+      () => this.cache.get(providerId) === entry && this.cache.delete(providerId),
+    );
+    return entry.read;
   }
 
   private async read(providerId: string): Promise<string | undefined> {
@@ -68,7 +63,7 @@ export class KeyStore implements vscode.Disposable {
     try {
       await this.secrets.store(secretKeyName(providerId), key.trim());
     } finally {
-      this.forget(providerId);
+      this.cache.delete(providerId);
     }
   }
 
@@ -76,17 +71,18 @@ export class KeyStore implements vscode.Disposable {
     try {
       await this.secrets.delete(secretKeyName(providerId));
     } finally {
-      this.forget(providerId);
+      this.cache.delete(providerId);
     }
-  }
-
-  private forget(providerId: string): void {
-    this.cache.delete(providerId);
-    this.known.delete(providerId);
   }
 
   dispose(): void {
     this.subscription.dispose();
     this.changed.dispose();
   }
+}
+
+/** A stored key's read, and once it has finished, its value (null for none), so that a request need not await it. */
+interface StoredKey {
+  read: Promise<string | undefined>;
+  known?: string | null;
 }

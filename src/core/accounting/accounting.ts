@@ -193,18 +193,18 @@ export class Accounting implements TicketHost {
     this.pending = [];
     const stores = this.loaded;
     for (const item of batch) {
-      if (stores && item.ended.result && !this.writesOut(stores, item.settings)) this.guarded(() => this.count(item, stores.totals, item.ended.result!.attempts));
-      else this.queue = this.queue.then(() => this.writeRecord(item)).catch(this.recordFailed);
+      const { result } = item.ended;
+      if (!stores || !result || this.writesOut(stores, item.settings)) {
+        this.queue = this.queue.then(() => this.writeRecord(item)).catch(this.recordFailed);
+        continue;
+      }
+      try {
+        this.count(item, stores.totals, result.attempts);
+      } catch (err) {
+        this.recordFailed(err);
+      }
     }
   };
-
-  private guarded(write: () => void): void {
-    try {
-      write();
-    } catch (err) {
-      this.recordFailed(err);
-    }
-  }
 
   private readonly recordFailed = (err: unknown): void => {
     this.warn({ source: 'log', message: `A request was not recorded: ${errorMessage(err)}` });
