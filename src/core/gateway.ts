@@ -207,7 +207,7 @@ export class Gateway {
       const route = () => routeStream(this.candidatesFor(state.requested!), this.starter(state), state.options.signal, this.routeOptions());
       return state.ticket!.budgeted ? state.ticket!.checkBudget().then(route) : route();
     },
-    observe: (state, event) => this.observe(state, event),
+    observe: observeRouted,
     succeed: (state, done) => this.succeed(state, done.result, done.candidate),
     fail: (state, err) => this.fail(state, err),
   };
@@ -240,22 +240,6 @@ export class Gateway {
 
   private routeOptions(): RouteOptions {
     return { settings: this.settings, breaker: this.breaker, latency: this.latency };
-  }
-
-  /** Keeps what the request's record needs from a routed event. */
-  private observe(state: RequestState, event: Exclude<RoutedEvent, { type: 'done' }>): void {
-    switch (event.type) {
-      case 'text':
-        state.ttftMs ??= performance.now() - state.started;
-        state.partialText += event.delta;
-        break;
-      case 'tool_call':
-        state.ttftMs ??= performance.now() - state.started;
-        break;
-      case 'attempt':
-        state.attempts.push(event.attempt);
-        break;
-    }
   }
 
   /** The winner's answer as the request's result, priced and timed; the request is settled. */
@@ -374,6 +358,22 @@ export class Gateway {
         // A listener's failure must not fail the request it observes.
       }
     }
+  }
+}
+
+/** Keeps what the request's record needs from a routed event. */
+function observeRouted(state: RequestState, event: Exclude<RoutedEvent, { type: 'done' }>): void {
+  switch (event.type) {
+    case 'text':
+      state.ttftMs ??= performance.now() - state.started;
+      state.partialText += event.delta;
+      break;
+    case 'tool_call':
+      state.ttftMs ??= performance.now() - state.started;
+      break;
+    case 'attempt':
+      state.attempts.push(event.attempt);
+      break;
   }
 }
 

@@ -52,6 +52,8 @@ class StreamRun<Chunk> implements AsyncIterableIterator<ProviderStreamEvent> {
   /** Events of the last chunk not yet handed on. */
   private readonly queue = new ReadQueue<ProviderStreamEvent>();
   private ended = false;
+  /** The last chunk's only event, when it had exactly one: most chunks, handed on without the queue. */
+  private single: ProviderStreamEvent | undefined;
 
   constructor(
     private readonly call: ResolvedCall,
@@ -70,6 +72,16 @@ class StreamRun<Chunk> implements AsyncIterableIterator<ProviderStreamEvent> {
     if (this.ended) return Promise.resolve(ITERATION_DONE);
     if (!this.chunks) return this.start().then(() => this.next());
     return this.chunks.next().then(this.onChunk, this.onError);
+  }
+
+  /** The accumulator's sink: a chunk's first event waits in `single`, and the queue takes any more after it. */
+  push(event: ProviderStreamEvent): void {
+    if (this.single) {
+      this.queue.push(this.single);
+      this.single = undefined;
+      this.queue.push(event);
+    } else if (this.queue.pending) this.queue.push(event);
+    else this.single = event;
   }
 
   return(): Promise<IteratorResult<ProviderStreamEvent>> {
@@ -97,9 +109,14 @@ class StreamRun<Chunk> implements AsyncIterableIterator<ProviderStreamEvent> {
     if (this.ended) return ITERATION_DONE;
     if (read.done) return this.finish();
     try {
-      this.accumulator.accept(read.value, this.queue);
+      this.accumulator.accept(read.value, this);
     } catch (err) {
       return this.onError(err);
+    }
+    const single = this.single;
+    if (single) {
+      this.single = undefined;
+      return { done: false, value: single };
     }
     // A chunk without content (the role, the finish reason, usage alone) is followed by the next one.
     return this.queue.pending ? this.queue.take() : this.next();

@@ -35,7 +35,9 @@ const answered = (result: ChatResult): IteratorResult<ProviderStreamEvent> => ({
  * failure before it. Usage events before that are held back: they reach the caller only if this attempt wins.
  */
 export class Attempt<S extends { candidate: Candidate }> {
-  readonly controller = new AbortController();
+  private readonly controller = new AbortController();
+  /** `controller.signal.aborted`, checked on every read: Node's signal getters are several calls each. */
+  private aborted = false;
   readonly started = performance.now();
   /** The last usage the attempt reported, kept for its record: a failed or hedged attempt may still be billed. */
   usage?: Usage;
@@ -132,7 +134,7 @@ export class Attempt<S extends { candidate: Candidate }> {
     /** The read to wait for; by default the iterator's next event. */
     read?: Promise<IteratorResult<ProviderStreamEvent>>,
   ): Promise<IteratorResult<ProviderStreamEvent>> {
-    if (this.controller.signal.aborted) {
+    if (this.aborted) {
       read?.catch(ignore);
       return Promise.reject(new CancelledError());
     }
@@ -215,6 +217,7 @@ export class Attempt<S extends { candidate: Candidate }> {
 
   /** Aborts the upstream call and fails the read in progress, if any. */
   private abort(): void {
+    this.aborted = true;
     this.controller.abort();
     if (this.rejectRead) this.failRead(new CancelledError());
   }

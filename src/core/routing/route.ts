@@ -107,6 +107,9 @@ class RoutedStream implements AsyncIterableIterator<RoutedEvent> {
   constructor(private readonly route: Route) {}
 
   next(): Promise<IteratorResult<RoutedEvent>> {
+    // Every chunk of the winner comes this way.
+    const { winner } = this;
+    if (winner && !this.queued.pending) return winner.next().then(this.onRead, this.onReadFailed);
     try {
       const step = this.step();
       return step instanceof Promise ? step : Promise.resolve(step);
