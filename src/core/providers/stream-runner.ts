@@ -52,7 +52,7 @@ class StreamRun<Chunk> implements AsyncIterableIterator<ProviderStreamEvent> {
   /** Events of the last chunk not yet handed on. */
   private readonly queue = new ReadQueue<ProviderStreamEvent>();
   private ended = false;
-  /** The last chunk's only event, when it had exactly one: most chunks, handed on without the queue. */
+  /** The current chunk's first event; a second one sends both to the queue. Most chunks have one, handed on as is. */
   private single: ProviderStreamEvent | undefined;
 
   constructor(
