@@ -326,6 +326,21 @@ both('first-byte timeout: a hung attempt is aborted and retried, with a message 
   assert.match(r.attempts[0]!.error!, /no first token within 50 ms .*timeouts\.firstByteMs/);
 });
 
+both('a first token slower than the idle timeout but within the first-byte timeout is waited for', async ({ run, script }) => {
+  // The first read's timer goes off at the idle limit and is armed again for the rest of the first-byte limit.
+  const s = script({ [A]: [{ kind: 'ok', text: ['late'], delayMs: 120 }] });
+  const settings = fastSettings({ retry: { maxAttempts: 1, baseDelayMs: 1, maxDelayMs: 1 }, timeouts: { firstByteMs: 400, idleMs: 40, totalMs: 5000 } });
+  const r = await run([candidate(A)], s.start, { settings });
+  assert.equal(r.winner, A);
+  assert.equal(r.text, 'late');
+  assert.deepEqual(r.attempts.map((a) => a.outcome), ['ok']);
+
+  const hung = script({ [A]: [{ kind: 'hang' }] });
+  const timedOut = await run([candidate(A)], hung.start, { settings });
+  assert.match(timedOut.attempts[0]!.error!, /no first token within 400 ms .*timeouts\.firstByteMs/);
+  assert.ok(timedOut.elapsedMs >= 390, `timed out after ${timedOut.elapsedMs} ms, before the first-byte limit`);
+});
+
 both('first-byte timeout holds even when the attempt ignores its abort signal', async ({ run, script }) => {
   const s = script({ [A]: [{ kind: 'hang', ignoreSignal: true }], [B]: [{ kind: 'ok' }] });
   const settings = fastSettings({ retry: { maxAttempts: 1, baseDelayMs: 1, maxDelayMs: 1 }, timeouts: { firstByteMs: 40, idleMs: 1000, totalMs: 5000 } });

@@ -93,8 +93,10 @@ export class Attempt<S extends { candidate: Candidate }> {
   stop(): void {
     this.unlink?.();
     this.disarm();
-    // An abort builds a DOMException with a stack: skip it for an upstream that already finished.
-    if (!this.finished) this.abort();
+    // An upstream that produced its last event has nothing to abort or close: an abort builds a DOMException with
+    // a stack, and a return costs a few promises.
+    if (this.finished) return;
+    this.abort();
     const { iterator } = this;
     if (iterator?.return) {
       void Promise.resolve()
@@ -143,7 +145,9 @@ export class Attempt<S extends { candidate: Candidate }> {
     this.readEndsAt = Math.min(deadline, phaseEnd);
     this.readByTotal = deadline <= phaseEnd;
     const result = new Promise(this.captureRead);
-    this.arm(this.readEndsAt);
+    // The first read's timer goes off no later than an idle read's would, so that the first idle read keeps it
+    // rather than clearing it for an earlier one; when it goes off early, it is armed again for the rest.
+    this.arm(kind === 'firstByte' ? Math.min(this.readEndsAt, this.started + this.context.timeouts.idleMs) : this.readEndsAt);
     let pending: Promise<IteratorResult<ProviderStreamEvent>>;
     try {
       pending = read ?? this.iterator!.next();
