@@ -89,7 +89,7 @@ export class Attempt<S extends { candidate: Candidate }> {
     return this.nextWithin('idle', performance.now() + this.context.timeouts.idleMs);
   }
 
-  /** Aborts the upstream call and lets its generator clean up; safe to call twice. */
+  /** Ends the attempt: an upstream call still running is aborted, and its iterator closed. Safe to call twice. */
   stop(): void {
     this.unlink?.();
     this.disarm();
