@@ -54,6 +54,8 @@ export interface FakeUpstream {
   /** `http://127.0.0.1:PORT`, no trailing slash. */
   url: string;
   requests: RecordedRequest[];
+  /** Model requests whose client closed the connection before the answer ended (an abort reaching the socket). */
+  readonly abandoned: number;
   /** FIFO: each incoming model request consumes the next queued fault, if any. */
   enqueue(...faults: Fault[]): void;
   /**
@@ -173,6 +175,7 @@ export async function startFakeUpstream(options: FakeUpstreamOptions = {}): Prom
   let defaultReply: Reply = {};
   let chaos: (() => Fault | undefined) | undefined;
   let seq = 0;
+  let abandoned = 0;
   const sockets = new Set<Socket>();
   const closing = new AbortController();
 
@@ -300,7 +303,10 @@ export async function startFakeUpstream(options: FakeUpstreamOptions = {}): Prom
       case 'model': {
         seq++;
         const requestAborted = new AbortController();
-        res.on('close', () => requestAborted.abort());
+        res.on('close', () => {
+          if (!res.writableFinished && !closing.signal.aborted) abandoned++;
+          requestAborted.abort();
+        });
         return handleModel({
           req,
           res,
@@ -356,6 +362,9 @@ export async function startFakeUpstream(options: FakeUpstreamOptions = {}): Prom
   const fake: FakeUpstream = {
     url: `http://127.0.0.1:${port}`,
     requests,
+    get abandoned() {
+      return abandoned;
+    },
     localModels: defaultLocalModels(),
     enqueue: (...more) => void faults.push(...more),
     enqueueReply: (...more) => void replies.push(...more),

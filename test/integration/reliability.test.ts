@@ -130,6 +130,27 @@ test('first-byte timeout: a hung upstream is abandoned and retried, with a messa
   assert.equal(result.attempts[1]!.outcome, 'ok');
 });
 
+for (const [model, fake] of [[OPENAI, () => openai], [ANTHROPIC, () => anthropic]] as const) {
+  for (const streaming of [false, true]) {
+    test(`a timed-out attempt closes its HTTP request through the SDK: ${model}, ${streaming ? 'streaming' : 'not streaming'}`, async () => {
+      const upstream = fake();
+      const gateway = gatewayFor({ retry: { maxAttempts: 1 }, timeouts: { firstByteMs: 200, idleMs: 1000, totalMs: 10_000 } });
+      const before = upstream.abandoned;
+      upstream.enqueue({ kind: 'hang' });
+      if (streaming) {
+        const { terminal } = await collect(gateway.stream(ask(model)));
+        assert.match((terminal as { error: Error }).error.message, /no first token within 200 ms/);
+      } else {
+        await assert.rejects(gateway.complete(ask(model)), /no first token within 200 ms/);
+      }
+      // The SDK's fetch follows the attempt's signal: the upstream sees its connection close, not a request left hanging.
+      const deadline = performance.now() + 2000;
+      while (upstream.abandoned === before && performance.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+      assert.equal(upstream.abandoned, before + 1);
+    });
+  }
+}
+
 test('idle timeout: a stream that stalls between chunks breaks with a timeout reason', async () => {
   const gateway = gatewayFor({ timeouts: { firstByteMs: 2000, idleMs: 150, totalMs: 10_000 } });
   openai.enqueueReply({ text: 'one two three four five six', chunkSize: 4, chunkDelayMs: 5000 });

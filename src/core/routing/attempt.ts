@@ -1,6 +1,7 @@
 import type { Settings } from '../config/settings';
 import { CancelledError, UpstreamError } from '../errors';
 import type { ChatResult, ProviderStreamEvent, Usage } from '../types';
+import { AttemptSignal } from './attempt-signal';
 import type { Candidate } from './candidates';
 import { timeoutError, unfinishedStreamError } from './errors';
 
@@ -35,9 +36,7 @@ const answered = (result: ChatResult): IteratorResult<ProviderStreamEvent> => ({
  * failure before it. Usage events before that are held back: they reach the caller only if this attempt wins.
  */
 export class Attempt<S extends { candidate: Candidate }> {
-  private readonly controller = new AbortController();
-  /** `controller.signal.aborted`, checked on every read: Node's signal getters are several calls each. */
-  private aborted = false;
+  private readonly signal = new AttemptSignal();
   readonly started = performance.now();
   /** The last usage the attempt reported, kept for its record: a failed or hedged attempt may still be billed. */
   usage?: Usage;
@@ -107,7 +106,7 @@ export class Attempt<S extends { candidate: Candidate }> {
 
   private async readFirst(): Promise<FirstOutcome<S>> {
     try {
-      const started = this.context.start(this.candidate, this.controller.signal);
+      const started = this.context.start(this.candidate, this.signal);
       const firstByteBy = this.started + this.context.timeouts.firstByteMs;
       if (started instanceof Promise) {
         const answer = await this.nextWithin('firstByte', firstByteBy, started.then(answered));
@@ -136,7 +135,7 @@ export class Attempt<S extends { candidate: Candidate }> {
     /** The read to wait for; by default the iterator's next event. */
     read?: Promise<IteratorResult<ProviderStreamEvent>>,
   ): Promise<IteratorResult<ProviderStreamEvent>> {
-    if (this.aborted) {
+    if (this.signal.aborted) {
       read?.catch(ignore);
       return Promise.reject(new CancelledError());
     }
@@ -221,8 +220,7 @@ export class Attempt<S extends { candidate: Candidate }> {
 
   /** Aborts the upstream call and fails the read in progress, if any. */
   private abort(): void {
-    this.aborted = true;
-    this.controller.abort();
+    this.signal.abort();
     if (this.rejectRead) this.failRead(new CancelledError());
   }
 }
