@@ -36,7 +36,8 @@ const answered = (result: ChatResult): IteratorResult<ProviderStreamEvent> => ({
  * failure before it. Usage events before that are held back: they reach the caller only if this attempt wins.
  */
 export class Attempt<S extends { candidate: Candidate }> {
-  private readonly signal = new AttemptSignal();
+  /** Handed to the upstream call; the request's own signal, if any, is `context.signal`. */
+  private readonly upstreamSignal = new AttemptSignal();
   readonly started = performance.now();
   /** The last usage the attempt reported, kept for its record: a failed or hedged attempt may still be billed. */
   usage?: Usage;
@@ -106,7 +107,7 @@ export class Attempt<S extends { candidate: Candidate }> {
 
   private async readFirst(): Promise<FirstOutcome<S>> {
     try {
-      const started = this.context.start(this.candidate, this.signal);
+      const started = this.context.start(this.candidate, this.upstreamSignal);
       const firstByteBy = this.started + this.context.timeouts.firstByteMs;
       if (started instanceof Promise) {
         const answer = await this.nextWithin('firstByte', firstByteBy, started.then(answered));
@@ -135,7 +136,7 @@ export class Attempt<S extends { candidate: Candidate }> {
     /** The read to wait for; by default the iterator's next event. */
     read?: Promise<IteratorResult<ProviderStreamEvent>>,
   ): Promise<IteratorResult<ProviderStreamEvent>> {
-    if (this.signal.aborted) {
+    if (this.upstreamSignal.aborted) {
       read?.catch(ignore);
       return Promise.reject(new CancelledError());
     }
@@ -220,7 +221,7 @@ export class Attempt<S extends { candidate: Candidate }> {
 
   /** Aborts the upstream call and fails the read in progress, if any. */
   private abort(): void {
-    this.signal.abort();
+    this.upstreamSignal.abort();
     if (this.rejectRead) this.failRead(new CancelledError());
   }
 }
