@@ -18,6 +18,7 @@ import { openaiAdapter } from '../src/core/providers/openai/index';
 import { startFakeUpstream } from './support/fake-upstream';
 import { summarize, us } from './support/stats';
 import { adapterCall, fakeGateway, stubAdapter, stubbedGateway } from './support/stub-adapter';
+import { AttemptSignal } from '../src/core/routing/attempt-signal';
 
 const { values } = parseArgs({ options: { requests: { type: 'string' }, warmup: { type: 'string' }, parts: { type: 'string' } } });
 const N = Number(values.requests ?? 3000);
@@ -78,7 +79,7 @@ async function throughTheFake(): Promise<void> {
     const figures = await interleave(
       {
         'direct SDK': () => direct.chat.completions.create({ model: 'gpt-5-mini', messages, max_completion_tokens: 64 }),
-        'adapter alone': () => openaiAdapter.complete(call, { signal: new AbortController().signal }),
+        'adapter alone': () => openaiAdapter.complete(call, { signal: new AttemptSignal() }),
         gateway: () => gateway.complete({ model: MODEL, messages, maxTokens: 64 }),
       },
       WARMUP,
@@ -105,7 +106,7 @@ async function coreWithCachesDisturbed(): Promise<void> {
     const gateway = stubbedGateway(stub);
     const figures = await interleave(
       {
-        stub: () => stub.complete(undefined as never, { signal: new AbortController().signal }),
+        stub: () => stub.complete(undefined as never, { signal: new AttemptSignal() }),
         gateway: () => gateway.complete({ model: MODEL, messages, maxTokens: 64 }),
       },
       5000,
@@ -123,7 +124,7 @@ async function streamingCoreAlone(): Promise<void> {
   const figures = await interleave(
     {
       stub: async () => {
-        for await (const event of stub.stream(undefined as never, { signal: new AbortController().signal })) void event;
+        for await (const event of stub.stream(undefined as never, { signal: new AttemptSignal() })) void event;
       },
       gateway: async () => {
         for await (const event of gateway.stream({ model: MODEL, messages, maxTokens: 64 })) if (event.type === 'error') throw event.error;
@@ -160,7 +161,7 @@ async function coreAfterRealCalls(): Promise<void> {
         'SDK call': sdkCall,
         'SDK call, then the stub': async () => {
           await sdkCall();
-          await stub.complete(undefined as never, { signal: new AbortController().signal });
+          await stub.complete(undefined as never, { signal: new AttemptSignal() });
         },
         'SDK call, then the stub through the gateway': async () => {
           await sdkCall();
@@ -194,7 +195,7 @@ async function streamLengths(): Promise<void> {
             for await (const chunk of stream) void chunk;
           },
           'adapter alone': async () => {
-            for await (const event of openaiAdapter.stream(call, { signal: new AbortController().signal })) void event;
+            for await (const event of openaiAdapter.stream(call, { signal: new AttemptSignal() })) void event;
           },
           gateway: async () => {
             for await (const event of gateway.stream({ model: MODEL, messages, maxTokens: 64 })) if (event.type === 'error') throw event.error;

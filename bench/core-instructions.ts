@@ -25,6 +25,7 @@ import { parseArgs, promisify } from 'node:util';
 import { openaiAdapter } from '../src/core/providers/openai/index';
 import { startFakeUpstream } from './support/fake-upstream';
 import { adapterCall, fakeGateway, stubAdapter, stubbedGateway } from './support/stub-adapter';
+import { AttemptSignal } from '../src/core/routing/attempt-signal';
 
 const { values } = parseArgs({
   options: {
@@ -62,12 +63,12 @@ function stubCase(name: string, streaming: boolean, chunks: number): Case {
       const call = {} as Parameters<typeof stub.stream>[0];
       return streaming
         ? {
-            direct: () => drain(stub.stream(call, { signal: new AbortController().signal })),
+            direct: () => drain(stub.stream(call, { signal: new AttemptSignal() })),
             core: () => drain(gateway.stream({ model: MODEL, messages, maxTokens: 64 })),
             stop: () => undefined,
           }
         : {
-            direct: async () => void (await stub.complete(call, { signal: new AbortController().signal })),
+            direct: async () => void (await stub.complete(call, { signal: new AttemptSignal() })),
             core: async () => void (await gateway.complete({ model: MODEL, messages, maxTokens: 64 })),
             stop: () => undefined,
           };
@@ -93,8 +94,8 @@ function fakeCase(name: string, streaming: boolean, adapterOnly = false): Case {
       if (adapterOnly) {
         const call = adapterCall(gateway, baseURL, input, streaming);
         through = streaming
-          ? () => drain(openaiAdapter.stream(call, { signal: new AbortController().signal }))
-          : async () => void (await openaiAdapter.complete(call, { signal: new AbortController().signal }));
+          ? () => drain(openaiAdapter.stream(call, { signal: new AttemptSignal() }))
+          : async () => void (await openaiAdapter.complete(call, { signal: new AttemptSignal() }));
       }
       return streaming
         ? {
@@ -134,7 +135,7 @@ function afterSdkCase(name: string): Case {
       return {
         direct: async () => {
           await sdkCall();
-          await stub.complete(call, { signal: new AbortController().signal });
+          await stub.complete(call, { signal: new AttemptSignal() });
         },
         core: async () => {
           await sdkCall();

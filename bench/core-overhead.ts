@@ -13,6 +13,7 @@ import { parseArgs } from 'node:util';
 import { startFakeUpstream } from './support/fake-upstream';
 import { summarize, us } from './support/stats';
 import { fakeGateway, stubAdapter, stubbedGateway } from './support/stub-adapter';
+import { AttemptSignal } from '../src/core/routing/attempt-signal';
 
 const { values } = parseArgs({ options: { requests: { type: 'string' }, warmup: { type: 'string' }, 'alone-warmup': { type: 'string' } } });
 const N = Number(values.requests ?? 3000);
@@ -125,12 +126,12 @@ async function main(): Promise<void> {
       return { wallA: median(wall.a), wallB: median(wall.b), cpuA: median(cpu.a), cpuB: median(cpu.b) };
     };
     const aloneJson = await alone(
-      () => stub.complete(undefined as never, { signal: new AbortController().signal }),
+      () => stub.complete(undefined as never, { signal: new AttemptSignal() }),
       () => stubbed.complete({ model: MODEL, messages, maxTokens: 64 }),
     );
     const aloneStream = await alone(
       async () => {
-        for await (const event of stub.stream(undefined as never, { signal: new AbortController().signal })) void event;
+        for await (const event of stub.stream(undefined as never, { signal: new AttemptSignal() })) void event;
       },
       async () => {
         for await (const event of stubbed.stream({ model: MODEL, messages, maxTokens: 64 })) if (event.type === 'error') throw event.error;

@@ -18,6 +18,7 @@ import { openaiAdapter } from '../src/core/providers/openai/index';
 import { startFakeUpstream } from './support/fake-upstream';
 import { summarize, us } from './support/stats';
 import { adapterCall, fakeGateway } from './support/stub-adapter';
+import { AttemptSignal } from '../src/core/routing/attempt-signal';
 
 const { values } = parseArgs({
   options: { requests: { type: 'string' }, warmup: { type: 'string' }, 'text-length': { type: 'string' }, 'no-stream': { type: 'boolean' } },
@@ -71,7 +72,7 @@ async function main(): Promise<void> {
             for await (const chunk of stream) if (chunk.choices[0]?.delta?.content) noteFirstText();
           },
           adapter: async () => {
-            for await (const event of openaiAdapter.stream(call, { signal: new AbortController().signal })) if (event.type === 'text') noteFirstText();
+            for await (const event of openaiAdapter.stream(call, { signal: new AttemptSignal() })) if (event.type === 'text') noteFirstText();
           },
           gateway: async () => {
             for await (const event of gateway.stream(input)) {
@@ -82,7 +83,7 @@ async function main(): Promise<void> {
         }
       : {
           'direct SDK': async () => void (await direct.chat.completions.create({ model: 'gpt-5-mini', messages, max_completion_tokens: 64 })),
-          adapter: async () => void (await openaiAdapter.complete(call, { signal: new AbortController().signal })),
+          adapter: async () => void (await openaiAdapter.complete(call, { signal: new AttemptSignal() })),
           gateway: async () => void (await gateway.complete(input)),
         };
 

@@ -10,6 +10,7 @@ import type { ProviderAdapter } from '../../src/core/providers/types';
 import { startFakeUpstream } from './fake-upstream';
 import { summarize, us } from './stats';
 import { stubAdapter } from './stub-adapter';
+import { AttemptSignal } from '../../src/core/routing/attempt-signal';
 
 interface CoreBundle {
   Gateway: new (options: Record<string, unknown>) => Gateway;
@@ -40,8 +41,8 @@ async function main(): Promise<void> {
     adapter = stub;
     const call = {} as Parameters<ProviderAdapter['stream']>[0];
     direct = streaming
-      ? ['direct', async () => { for await (const event of stub.stream(call, { signal: new AbortController().signal })) void event; }]
-      : ['direct', async () => void (await stub.complete(call, { signal: new AbortController().signal }))];
+      ? ['direct', async () => { for await (const event of stub.stream(call, { signal: new AttemptSignal() })) void event; }]
+      : ['direct', async () => void (await stub.complete(call, { signal: new AttemptSignal() }))];
   } else {
     const upstream = await startFakeUpstream(['--text-length', textLength ?? '200']);
     stop = upstream.stop;
