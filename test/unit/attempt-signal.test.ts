@@ -25,6 +25,28 @@ describe('AttemptSignal', () => {
     assert.throws(() => signal.throwIfAborted(), (err) => err === signal.reason);
   });
 
+  test('an onabort handler that throws does not stop the listeners; its error is reported, not thrown', () => {
+    const signal = new AttemptSignal();
+    const boom = new Error('handler failed');
+    signal.onabort = () => {
+      throw boom;
+    };
+    let heard = false;
+    signal.addEventListener('abort', () => (heard = true));
+    // The report is a microtask that rethrows, as Node reports a listener's error; caught here to check it.
+    const queued: VoidFunction[] = [];
+    const { queueMicrotask } = globalThis;
+    globalThis.queueMicrotask = (task) => queued.push(task);
+    try {
+      assert.doesNotThrow(() => signal.abort());
+    } finally {
+      globalThis.queueMicrotask = queueMicrotask;
+    }
+    assert.equal(heard, true);
+    assert.equal(queued.length, 1);
+    assert.throws(() => queued[0]!(), (err) => err === boom);
+  });
+
   test("undici's Request and node:timers follow it, as the SDKs' fetch and the fakes rely on", async () => {
     const signal = new AttemptSignal();
     const request = new Request('http://127.0.0.1:9/', { signal });

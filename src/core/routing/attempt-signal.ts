@@ -19,7 +19,14 @@ export class AttemptSignal extends EventTarget implements AbortSignal {
     this.aborted = true;
     this.reason = new DOMException('This operation was aborted', 'AbortError');
     const event = new Event('abort');
-    this.onabort?.call(this, event);
+    try {
+      this.onabort?.call(this, event);
+    } catch (err) {
+      // As with a listener that throws: the error is reported, and the abort goes on.
+      queueMicrotask(() => {
+        throw err;
+      });
+    }
     this.dispatchEvent(event);
   }
 }
