@@ -10,6 +10,7 @@ import { parseDuration, retryAfterMs } from '../../src/core/providers/retry-afte
 import type { ProviderAdapter, ResolvedCall } from '../../src/core/providers/types';
 import type { ProviderStreamEvent } from '../../src/core/types';
 import { startFakeUpstream, type Fault, type FakeUpstream } from '../fakes/upstream';
+import { waitFor } from '../support/wait-for';
 
 /** A TCP relay in front of the fake that sees when the client's connection closes. */
 interface ObservedRelay {
@@ -50,14 +51,6 @@ async function closedPort(): Promise<number> {
   const { port } = server.address() as AddressInfo;
   await new Promise((resolve) => server.close(resolve));
   return port;
-}
-
-async function waitFor(condition: () => boolean, what: string, timeoutMs = 2000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
 }
 
 async function rejection(promise: Promise<unknown>): Promise<Error> {
@@ -275,12 +268,12 @@ for (const { family, provider, path, keyVar } of FAMILIES) {
         const controller = new AbortController();
         const before = fake.requests.length;
         const pending = adapter.complete(callFor({ baseURL: `${relay.url}${path}` }), { signal: controller.signal });
-        await waitFor(() => fake.requests.length > before, 'the request to reach the fake');
+        await waitFor('the request to reach the fake', () => fake.requests.length > before);
         assert.equal(relay.closedClientConnections, 0);
         controller.abort();
         const err = await rejection(pending);
         assert.ok(err instanceof CancelledError, `got ${err.name}: ${err.message}`);
-        await waitFor(() => relay.closedClientConnections === 1, 'the upstream connection to close');
+        await waitFor('the upstream connection to close', () => relay.closedClientConnections === 1);
       } finally {
         await relay.close();
       }
@@ -303,7 +296,7 @@ for (const { family, provider, path, keyVar } of FAMILIES) {
         );
         assert.ok(err instanceof CancelledError, `got ${err.name}: ${err.message}`);
         assert.ok(seen.length < 5, `the stream stopped soon after the abort (${seen.length} events)`);
-        await waitFor(() => relay.closedClientConnections === 1, 'the upstream connection to close');
+        await waitFor('the upstream connection to close', () => relay.closedClientConnections === 1);
       } finally {
         await relay.close();
       }
@@ -318,7 +311,7 @@ for (const { family, provider, path, keyVar } of FAMILIES) {
         for await (const event of adapter.stream(callFor({ baseURL: `${relay.url}${path}` }, true), {})) {
           if (event.type === 'text' && ++seen === 2) break;
         }
-        await waitFor(() => relay.closedClientConnections === 1, 'the upstream connection to close');
+        await waitFor('the upstream connection to close', () => relay.closedClientConnections === 1);
       } finally {
         await relay.close();
       }

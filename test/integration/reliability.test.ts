@@ -7,6 +7,7 @@ import { Gateway } from '../../src/core/gateway';
 import { envKeySource } from '../../src/core/keys';
 import type { AttemptRecord, ChatRequestInput, GatewayStreamEvent } from '../../src/core/types';
 import { startFakeUpstream, type FakeUpstream } from '../fakes/upstream';
+import { waitFor } from '../support/wait-for';
 
 const OPENAI = 'openai/gpt-5';
 const ANTHROPIC = 'anthropic/claude-sonnet-5';
@@ -144,8 +145,7 @@ for (const [model, fake] of [[OPENAI, () => openai], [ANTHROPIC, () => anthropic
         await assert.rejects(gateway.complete(ask(model)), /no first token within 200 ms/);
       }
       // The SDK's fetch follows the attempt's signal: the upstream sees its connection close, not a request left hanging.
-      const deadline = performance.now() + 2000;
-      while (upstream.abandoned === before && performance.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+      await waitFor('the upstream to see its connection close', () => upstream.abandoned > before);
       assert.equal(upstream.abandoned, before + 1);
     });
   }

@@ -7,6 +7,7 @@ import { test } from 'node:test';
 import { ConfigError } from '../../src/core/errors';
 import { resolveGatewayToken, rotateGatewayToken, syncGatewayToken, TOKEN_FILE_NAME, watchGatewayToken } from '../../src/server/token';
 import { fileMode, fileToken, tokenDataDirs } from '../support/token-dirs';
+import { waitFor } from '../support/wait-for';
 
 const { root, fresh } = tokenDataDirs('switchboard-token-rotate-');
 const mode = fileMode;
@@ -151,15 +152,6 @@ test('after a rotation the editor adopts the new token: the file wins and Secret
   assert.equal(fileToken(file), token);
 });
 
-/** Polls until `probe` is true, failing after `timeoutMs`. */
-async function until(what: string, probe: () => boolean, timeoutMs = 3000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!probe()) {
-    if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
-
 test('watchGatewayToken follows rotations, skips a deleted or blank file, and stops when asked', async () => {
   const { dir, file } = fresh();
   resolveGatewayToken({}, dir);
@@ -167,13 +159,13 @@ test('watchGatewayToken follows rotations, skips a deleted or blank file, and st
   const stop = watchGatewayToken(file, (token) => seen.push(token), 20);
   try {
     const first = rotateGatewayToken({}, dir).token;
-    await until('the first rotation', () => seen.at(-1) === first);
+    await waitFor('the first rotation', () => seen.at(-1) === first, 3000);
 
     // Gone, then blank: nothing is reported (the caller keeps its token), and the watcher lives on.
     rmSync(file);
     writeFileSync(file, '  \n');
     const second = rotateGatewayToken({}, dir).token;
-    await until('the rotation after the file was deleted', () => seen.at(-1) === second);
+    await waitFor('the rotation after the file was deleted', () => seen.at(-1) === second, 3000);
     assert.ok(seen.every((token) => token === first || token === second), JSON.stringify(seen));
   } finally {
     stop();
