@@ -50,13 +50,15 @@ describe('runStream', () => {
   });
 
   test('an accumulator that throws mid-chunk ends the stream with the error and hands on nothing of that chunk', async () => {
+    // The bad chunk gives two events before the throw, so that they wait in the runner's queue.
+    const badTool = { index: 0, id: 'call_bad', type: 'function', function: { name: 'bad', arguments: '{}' } };
     const accumulator = new ChunkAccumulator();
     const accept = accumulator.accept.bind(accumulator);
     accumulator.accept = (c, out) => {
       accept(c, out);
       if (c.choices[0]?.delta?.content === 'bad') throw new Error('cannot read this chunk');
     };
-    const stream = runStream(CALL, undefined, async () => ({ chunks: chunksOf(chunk({ content: 'ok' }), chunk({ content: 'bad' }), chunk({ content: 'late' })) }), accumulator, classify);
+    const stream = runStream(CALL, undefined, async () => ({ chunks: chunksOf(chunk({ content: 'ok' }), chunk({ content: 'bad', tool_calls: [badTool] }), chunk({ content: 'late' })) }), accumulator, classify);
     assert.deepEqual(await stream.next(), { done: false, value: { type: 'text', delta: 'ok' } });
     await assert.rejects(stream.next(), UpstreamError);
     assert.deepEqual(await stream.next(), { done: true, value: undefined });

@@ -124,6 +124,9 @@ class StreamRun<Chunk> implements AsyncIterableIterator<ProviderStreamEvent> {
 
   private readonly onError = (err: unknown): never => {
     this.ended = true;
+    // Whatever the failed chunk gave before the error is not handed on after it.
+    this.single = undefined;
+    this.queue.clear();
     const failure = this.classify(err, true);
     const requestId = this.source?.requestId;
     throw toGatewayError(this.call, 'requestId' in failure ? { ...failure, requestId: failure.requestId ?? requestId } : failure, err);
