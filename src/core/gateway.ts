@@ -306,7 +306,7 @@ export class Gateway {
   private callWith(candidate: Candidate, request: ChatRequest, apiKey: string | undefined, gatewayToken: string | undefined): ResolvedCall {
     const { entry, provider } = candidate;
     const { baseURL, headers } = this.endpointOf(provider, gatewayToken);
-    return {
+    const call: ResolvedCall = {
       provider,
       modelId: entry.id,
       upstreamModel: entry.upstreamModel,
@@ -315,6 +315,11 @@ export class Gateway {
       headers,
       request: request.maxTokens === undefined && provider.family === 'anthropic' ? withFields(request, { maxTokens: entry.maxOutput }) : request,
     };
+    if (entry.endOfLife !== undefined) {
+      call.endOfLife = entry.endOfLife;
+      call.replacement = entry.replacement;
+    }
+    return call;
   }
 
   /** The provider's base URL and headers, worked out once per provider (and gateway token) until settings change. */

@@ -150,6 +150,15 @@ for (const { family, provider, path, keyVar } of FAMILIES) {
       assert.match(notFound.message, /Check the model name "m"/);
     });
 
+    test('a 404 for a model past its end of life says since when and names its replacement', async () => {
+      fake.enqueue({ kind: 'status', status: 404, message: 'model: m' });
+      const retired = await rejection(adapter.complete(callFor({ endOfLife: '2026-01-01', replacement: `${provider.id}/newer` }), {}));
+      assert.match(retired.message, new RegExp(`\\. ${provider.name} retired ${provider.id}/m on 2026-01-01: switch to ${provider.id}/newer \\(`));
+      fake.enqueue({ kind: 'status', status: 404, message: 'model: m' });
+      const ahead = await rejection(adapter.complete(callFor({ endOfLife: '2999-01-01', replacement: `${provider.id}/newer` }), {}));
+      assert.match(ahead.message, /Check the model name "m"/);
+    });
+
     test('401 is not retryable and names the env var to check', async () => {
       const err = await rejection(adapter.complete(callFor({ apiKey: 'wrong-key' }), {}));
       assert.ok(err instanceof UpstreamError);

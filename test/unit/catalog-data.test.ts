@@ -23,6 +23,8 @@ const EntrySchema = z
       reasoning: z.boolean(),
       json: z.boolean(),
     }),
+    endOfLife: z.iso.date().optional(),
+    replacement: z.string().optional(),
   })
   .strict()
   .refine((e) => e.id === `${e.provider}/${e.upstreamModel}`, { message: 'id must be provider/upstreamModel' })
@@ -72,6 +74,7 @@ test('the models the rest of Switchboard names are listed', () => {
     'openai/o3',
     'openai/o4-mini',
     'anthropic/claude-sonnet-4-5',
+    'anthropic/claude-sonnet-4-6',
     'anthropic/claude-opus-4-1',
     'anthropic/claude-haiku-4-5',
     'anthropic/claude-3-5-haiku-latest',
@@ -83,6 +86,22 @@ test('the models the rest of Switchboard names are listed', () => {
   ];
   const ids = new Set(BUILTIN_MODELS.map((e) => e.id));
   assert.deepEqual(required.filter((id) => !ids.has(id)), []);
+});
+
+test('a model with an end of life names a replacement of its provider that is itself in service then', () => {
+  const byId = new Map(BUILTIN_MODELS.map((e) => [e.id, e]));
+  const ending = BUILTIN_MODELS.filter((e) => e.endOfLife !== undefined);
+  assert.deepEqual(ending.map((e) => [e.id, e.endOfLife]), [
+    ['anthropic/claude-sonnet-4-5', '2026-11-30'],
+    ['anthropic/claude-opus-4-1', '2026-08-05'],
+  ]);
+  for (const entry of ending) {
+    const replacement = byId.get(entry.replacement ?? '');
+    assert.ok(replacement, `${entry.id}: replacement ${entry.replacement} is in the catalog`);
+    assert.equal(replacement.provider, entry.provider);
+    assert.ok(replacement.endOfLife === undefined || replacement.endOfLife > entry.endOfLife!, `${entry.id}: ${replacement.id} outlives it`);
+  }
+  assert.equal(BUILTIN_MODELS.filter((e) => e.replacement !== undefined && e.endOfLife === undefined).length, 0);
 });
 
 test('spot checks of published limits', () => {

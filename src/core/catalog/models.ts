@@ -18,6 +18,9 @@ interface ModelSpec {
   reasoning?: boolean;
   tools?: boolean;
   json?: boolean;
+  /** The provider's retirement date for the model (`YYYY-MM-DD`), and the model of the same provider it recommends. */
+  endOfLife?: string;
+  replacement?: string;
 }
 
 type Traits = Pick<ModelSpec, 'vision' | 'audio' | 'reasoning' | 'tools' | 'json'>;
@@ -43,6 +46,8 @@ function provider(id: string, defaults: Traits, specs: ModelSpec[]): CatalogEntr
         reasoning: s.reasoning ?? false,
         json: s.json ?? false,
       },
+      ...(s.endOfLife !== undefined && { endOfLife: s.endOfLife }),
+      ...(s.replacement !== undefined && { replacement: `${id}/${s.replacement}` }),
     };
   });
 }
@@ -76,10 +81,13 @@ export const BUILTIN_MODELS: readonly CatalogEntry[] = [
     { model: 'claude-sonnet-5-5', name: 'Claude Sonnet 5.5', context: 1_000_000, maxOutput: 128_000 },
     { model: 'claude-opus-5', name: 'Claude Opus 5', context: 1_000_000, maxOutput: 128_000 },
     { model: 'claude-sonnet-5', name: 'Claude Sonnet 5', context: 1_000_000, maxOutput: 128_000 },
+    { model: 'claude-sonnet-4-6', name: 'Claude Sonnet 4.6', context: 1_000_000, maxOutput: 64_000 },
     { model: 'claude-opus-4-5', name: 'Claude Opus 4.5', context: 200_000, maxOutput: 64_000 },
-    { model: 'claude-sonnet-4-5', name: 'Claude Sonnet 4.5', context: 200_000, maxOutput: 64_000 },
+    // End of life as the Anthropic SDK's own deprecation list gives it.
+    { model: 'claude-sonnet-4-5', name: 'Claude Sonnet 4.5', context: 200_000, maxOutput: 64_000, endOfLife: '2026-11-30', replacement: 'claude-sonnet-4-6' },
     { model: 'claude-haiku-4-5', name: 'Claude Haiku 4.5', context: 200_000, maxOutput: 64_000 },
-    { model: 'claude-opus-4-1', name: 'Claude Opus 4.1', context: 200_000, maxOutput: 32_000 },
+    // No longer in the Anthropic SDK's model list; retired on 2026-08-05.
+    { model: 'claude-opus-4-1', name: 'Claude Opus 4.1', context: 200_000, maxOutput: 32_000, endOfLife: '2026-08-05', replacement: 'claude-opus-5-5' },
     { model: 'claude-3-5-haiku-latest', name: 'Claude Haiku 3.5', context: 200_000, maxOutput: 8_192, reasoning: false },
   ]),
   ...provider('google', { ...FRONTIER, audio: true }, [

@@ -37,4 +37,8 @@ export interface CatalogEntry {
   priceSource?: 'genai-prices' | 'catalog' | 'user' | 'local';
   /** Found at run time on a local server, not shipped. */
   discovered?: boolean;
+  /** The day (`YYYY-MM-DD`, UTC) the provider retires the model on its own API; requests fail from then on. */
+  endOfLife?: string;
+  /** The catalog id the provider recommends instead, once the model has an end of life. */
+  replacement?: string;
 }

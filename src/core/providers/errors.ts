@@ -1,3 +1,4 @@
+import { isRetired } from '../catalog/lifecycle';
 import { CancelledError, UpstreamError, errorMessage } from '../errors';
 import { retryAfterMs } from './retry-after';
 import type { ResolvedCall } from './types';
@@ -100,6 +101,11 @@ function statusCode(status: number): string {
 /** What the user can do about an HTTP error. */
 function nextStep(call: ResolvedCall, status: number, waitMs: number | undefined): string {
   const { provider } = call;
+  // How providers refuse a model they have retired.
+  if ((status === 400 || status === 404 || status === 410) && isRetired(call)) {
+    const instead = call.replacement ? `switch to ${call.replacement}` : 'switch to another model';
+    return `${provider.name} retired ${call.modelId} on ${call.endOfLife}: ${instead} ("Switchboard: Switch Model", switchboard.model or --model).`;
+  }
   const keyHint = provider.apiKeyEnv.length
     ? `Check the API key in ${provider.apiKeyEnv.join(' or ')} (or run "Switchboard: Set API Key")`
     : 'Check the credentials this server expects';

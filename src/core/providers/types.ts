@@ -55,6 +55,9 @@ export interface ResolvedCall {
   /** Extra headers: provider defaults, Cloudflare AI Gateway headers, user headers. */
   headers: Record<string, string>;
   request: ChatRequest;
+  /** The model's end of life and replacement, from its catalog entry, for the error a retired model gets. */
+  endOfLife?: string;
+  replacement?: string;
 }
 
 /** One adapter per family. Adapters throw `UpstreamError` (or `CancelledError`) and never retry. */
