@@ -107,6 +107,18 @@ describe('switchboard ask', () => {
     assert.match(run.stderr, /OPENAI_API_KEY/);
   });
 
+  test('a model its provider has retired: the refusal says since when, and what to switch to', async () => {
+    fake.enqueue({ kind: 'status', status: 404, message: 'model: claude-sonnet-4-5' });
+    const run = await cli(['ask', '--no-stream', '--model', 'anthropic/claude-sonnet-4-5', 'hi']);
+    assert.equal(run.code, 1);
+    assert.match(run.stderr, /Anthropic returned 404: model: claude-sonnet-4-5\. Anthropic retired anthropic\/claude-sonnet-4-5 on 2026-11-30: switch to anthropic\/claude-sonnet-4-6/);
+    fake.enqueue({ kind: 'status', status: 404, message: 'model: claude-haiku-4-5' });
+    const live = await cli(['ask', '--no-stream', '--model', 'anthropic/claude-haiku-4-5', 'hi']);
+    assert.equal(live.code, 1);
+    assert.match(live.stderr, /Check the model name "claude-haiku-4-5"/);
+    assert.doesNotMatch(live.stderr, /retired/);
+  });
+
   test('malformed upstream JSON exits 1 with a clear message', async () => {
     fake.enqueue({ kind: 'invalid-json' }, { kind: 'invalid-json' }, { kind: 'invalid-json' }, { kind: 'invalid-json' });
     const run = await cli(['ask', '--no-stream', '--model', 'openai/gpt-5-mini', 'hi'], { env: { SWITCHBOARD_OPENAI_BASE_URL: `${fake.url}/v1` } });
@@ -204,6 +216,7 @@ describe('switchboard models', () => {
     const run = await cli(['models']);
     assert.equal(run.code, 0);
     assert.match(run.stdout, /^MODEL\s+CONTEXT\s+INPUT\/1M\s+OUTPUT\/1M/);
-    assert.match(run.stdout, /\nanthropic\/claude-sonnet-4-5\s+/);
+    assert.match(run.stdout, /\nanthropic\/claude-sonnet-4-5\s+.*\s+retired on 2026-11-30; use anthropic\/claude-sonnet-4-6\n/);
+    assert.match(run.stdout, /\nanthropic\/claude-sonnet-4-6\s+[^\n]*[a-z]\n/, 'a model in service has no note');
   });
 });

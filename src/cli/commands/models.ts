@@ -1,4 +1,5 @@
 import type { CliContext } from '../context';
+import { lifecycleNote } from '../../core/catalog/lifecycle';
 import { formatTokens } from '../../core/format';
 import { table } from '../format';
 
@@ -13,10 +14,11 @@ export async function modelsCommand(ctx: CliContext, options: { json: boolean })
     return 0;
   }
   const price = (n: number | undefined) => (n === undefined ? '-' : `$${n}`);
-  const rows = [['MODEL', 'CONTEXT', 'INPUT/1M', 'OUTPUT/1M', 'CAPABILITIES']];
+  const rows = [['MODEL', 'CONTEXT', 'INPUT/1M', 'OUTPUT/1M', 'CAPABILITIES', 'NOTE']];
+  const now = new Date();
   for (const e of entries) {
     const caps = Object.entries(e.capabilities).filter(([, on]) => on).map(([name]) => name).join(',');
-    rows.push([e.id, formatTokens(e.contextWindow), price(e.price?.input), price(e.price?.output), caps]);
+    rows.push([e.id, formatTokens(e.contextWindow), price(e.price?.input), price(e.price?.output), caps, lifecycleNote(e, now) ?? '']);
   }
   ctx.stdout.write(table(rows));
   return 0;

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { inService, lifecycleNote } from '../../core/catalog/lifecycle';
 import { formatTokens } from '../../core/format';
 import type { CatalogEntry } from '../../core/catalog/types';
 import type { Gateway } from '../../core/gateway';
@@ -38,6 +39,8 @@ export function describeModel(entry: CatalogEntry, provider: ProviderDefinition 
   if (capabilities.length) parts.push(capabilities.join(', '));
   if (provider?.auth === 'none') parts.push('$(vm) local, no key needed');
   else parts.push(keySet ? '$(key) key set' : '$(warning) no key');
+  const lifecycle = lifecycleNote(entry);
+  if (lifecycle) parts.push(`$(warning) ${lifecycle}`);
   return parts.join(' · ');
 }
 
@@ -46,7 +49,8 @@ async function modelItems(gateway: Gateway, current: string): Promise<ModelItem[
   await gateway.discoverLocalModels(AbortSignal.timeout(LOCAL_DISCOVERY_TIMEOUT_MS)).catch(() => []);
   const catalog = gateway.catalog;
   const byProvider = new Map<string, CatalogEntry[]>();
-  for (const entry of catalog.entries()) byProvider.set(entry.provider, [...(byProvider.get(entry.provider) ?? []), entry]);
+  // The model in use stays listed even when retired: its line says what to switch to.
+  for (const entry of inService(catalog.entries(), current)) byProvider.set(entry.provider, [...(byProvider.get(entry.provider) ?? []), entry]);
   const keys = new Map(await Promise.all([...byProvider.keys()].map(async (id) => [id, await gateway.hasKey(id)] as const)));
   const items: ModelItem[] = [];
   for (const [providerId, entries] of byProvider) {

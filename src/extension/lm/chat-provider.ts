@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { CatalogEntry } from '../../core/catalog/types';
+import { inService } from '../../core/catalog/lifecycle';
 import { UnknownModelError, errorMessage, isAbortError } from '../../core/errors';
 import type { Gateway } from '../../core/gateway';
 import type { ChatRequestInput } from '../../core/types';
@@ -106,7 +107,7 @@ export class SwitchboardChatProvider implements vscode.LanguageModelChatProvider
       this.lastDiscovery = Date.now();
       await gateway.discoverLocalModels(AbortSignal.timeout(DISCOVERY_TIMEOUT_MS)).catch(() => []);
     }
-    const entries = gateway.catalog.entries();
+    const entries = inService(gateway.catalog.entries());
     const providers = [...new Set(entries.map((e) => e.provider))];
     const callable = new Set((await Promise.all(providers.map(async (p) => ((await gateway.hasKey(p)) ? p : undefined)))).filter(Boolean));
     return entries.filter((e) => callable.has(e.provider));

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import * as vscode from 'vscode';
 import type { Settings } from '../../core/config/settings';
+import { inService } from '../../core/catalog/lifecycle';
 import type { Gateway } from '../../core/gateway';
 import type { ChatRequestInput, GatewayStreamEvent } from '../../core/types';
 import type { HostMessage } from '../../shared/playground-protocol';
@@ -107,7 +108,7 @@ export class PlaygroundPanel implements vscode.Disposable {
 
   private async models() {
     const gateway = await this.deps.gateway.get();
-    const entries = gateway.catalog.entries();
+    const entries = inService(gateway.catalog.entries(), this.deps.settings.current.model);
     const providers = [...new Set(entries.map((e) => e.provider))];
     const withoutKey = new Set<string>();
     await Promise.all(providers.map(async (p) => (await gateway.hasKey(p)) || withoutKey.add(p)));
