@@ -113,6 +113,7 @@ test('spot checks of published limits', () => {
   assert.deepEqual(limits('openai/gpt-5-mini'), [400_000, 128_000]);
   assert.deepEqual(limits('openai/gpt-4.1'), [1_047_576, 32_768]);
   assert.deepEqual(limits('anthropic/claude-sonnet-4-5'), [200_000, 64_000]);
+  assert.deepEqual(limits('anthropic/claude-sonnet-4-6'), [1_000_000, 128_000]);
   assert.deepEqual(limits('google/gemini-2.5-pro'), [1_048_576, 65_536]);
   assert.deepEqual(limits('groq/llama-3.3-70b-versatile'), [131_072, 32_768]);
   // Workers AI shares its window between prompt and answer.

@@ -81,7 +81,7 @@ export const BUILTIN_MODELS: readonly CatalogEntry[] = [
     { model: 'claude-sonnet-5-5', name: 'Claude Sonnet 5.5', context: 1_000_000, maxOutput: 128_000 },
     { model: 'claude-opus-5', name: 'Claude Opus 5', context: 1_000_000, maxOutput: 128_000 },
     { model: 'claude-sonnet-5', name: 'Claude Sonnet 5', context: 1_000_000, maxOutput: 128_000 },
-    { model: 'claude-sonnet-4-6', name: 'Claude Sonnet 4.6', context: 1_000_000, maxOutput: 64_000 },
+    { model: 'claude-sonnet-4-6', name: 'Claude Sonnet 4.6', context: 1_000_000, maxOutput: 128_000 },
     { model: 'claude-opus-4-5', name: 'Claude Opus 4.5', context: 200_000, maxOutput: 64_000 },
     // End of life as the Anthropic SDK's own deprecation list gives it.
     { model: 'claude-sonnet-4-5', name: 'Claude Sonnet 4.5', context: 200_000, maxOutput: 64_000, endOfLife: '2026-11-30', replacement: 'claude-sonnet-4-6' },
