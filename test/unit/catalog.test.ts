@@ -49,10 +49,19 @@ test('an unknown id names the closest ids in the error', () => {
 });
 
 test('an alias to a missing model reports the target, not the alias', () => {
-  const err = thrown(() => catalogWith({ aliases: { mine: 'anthropic/claude-sonet-4-5' } }).resolve('mine'));
+  const err = thrown(() => catalogWith({ aliases: { mine: 'anthropic/claude-sonet-4-6' } }).resolve('mine'));
   assert.ok(err instanceof UnknownModelError);
-  assert.equal(err.modelId, 'anthropic/claude-sonet-4-5');
-  assert.equal(err.suggestions[0], 'anthropic/claude-sonnet-4-5');
+  assert.equal(err.modelId, 'anthropic/claude-sonet-4-6');
+  assert.equal(err.suggestions[0], 'anthropic/claude-sonnet-4-6');
+});
+
+test('a retired model still resolves, but is not suggested for a near miss', () => {
+  const catalog = new Catalog(DEFAULT_SETTINGS);
+  assert.equal(catalog.resolve('anthropic/claude-sonnet-4-5').endOfLife, '2026-11-30');
+  const suggestions = catalog.suggest('anthropic/claude-sonet-4-5', 5);
+  assert.equal(suggestions.length, 5);
+  assert.ok(!suggestions.includes('anthropic/claude-sonnet-4-5'), suggestions.join(', '));
+  assert.ok(suggestions.includes('anthropic/claude-sonnet-4-6'), suggestions.join(', '));
 });
 
 test('names inherited from Object.prototype are not aliases', () => {

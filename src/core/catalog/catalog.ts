@@ -5,6 +5,7 @@ import type { ProviderDefinition } from '../providers/types';
 import { customProviderDefinition, customProviderEntries } from './custom-providers';
 import { BUILTIN_MODELS } from './models';
 import { priceFor } from './pricing';
+import { inService } from './lifecycle';
 import { closestIds } from './suggest';
 import type { CatalogEntry } from './types';
 
@@ -69,9 +70,9 @@ export class Catalog {
     return entry;
   }
 
-  /** The catalog ids closest to `id`, best first. */
+  /** The catalog ids closest to `id`, best first; models their providers have retired are not suggested. */
   suggest(id: string, limit = 3): string[] {
-    return closestIds(id, this.index().keys(), limit);
+    return closestIds(id, inService([...this.index().values()]).map((e) => e.id), limit);
   }
 
   providers(): ProviderDefinition[] {
