@@ -154,9 +154,11 @@ for (const { family, provider, path, keyVar } of FAMILIES) {
       fake.enqueue({ kind: 'status', status: 404, message: 'model: m' });
       const retired = await rejection(adapter.complete(callFor({ endOfLife: '2026-01-01', replacement: `${provider.id}/newer` }), {}));
       assert.match(retired.message, new RegExp(`\\. ${provider.name} retired ${provider.id}/m on 2026-01-01: switch to ${provider.id}/newer \\(`));
+      assert.equal((retired as UpstreamError).code, 'model_retired');
       fake.enqueue({ kind: 'status', status: 404, message: 'model: m' });
       const ahead = await rejection(adapter.complete(callFor({ endOfLife: '2999-01-01', replacement: `${provider.id}/newer` }), {}));
       assert.match(ahead.message, /Check the model name "m"/);
+      assert.equal((ahead as UpstreamError).code, 'not_found');
     });
 
     test('401 is not retryable and names the env var to check', async () => {

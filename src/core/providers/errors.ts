@@ -52,7 +52,7 @@ export function toGatewayError(call: ResolvedCall, failure: UpstreamFailure, cau
         retryable,
         retryAfterMs: waitMs,
         requestId: failure.requestId,
-        code: statusCode(failure.status),
+        code: refusesRetired(call, failure.status) ? 'model_retired' : statusCode(failure.status),
         message: `${provider.name} returned ${failure.status}${upstream}. ${nextStep(call, failure.status, waitMs)}`,
       });
     }
@@ -98,11 +98,14 @@ function statusCode(status: number): string {
   return 'upstream';
 }
 
+/** The statuses providers refuse a model they have retired with, for a model past its end of life. */
+const refusesRetired = (call: ResolvedCall, status: number): boolean =>
+  (status === 400 || status === 404 || status === 410) && isRetired(call);
+
 /** What the user can do about an HTTP error. */
 function nextStep(call: ResolvedCall, status: number, waitMs: number | undefined): string {
   const { provider } = call;
-  // How providers refuse a model they have retired.
-  if ((status === 400 || status === 404 || status === 410) && isRetired(call)) {
+  if (refusesRetired(call, status)) {
     const instead = call.replacement ? `switch to ${call.replacement}` : 'switch to another model';
     return `${provider.name} retired ${call.modelId} on ${call.endOfLife}: ${instead} ("Switchboard: Switch Model", switchboard.model or --model).`;
   }

@@ -1,14 +1,14 @@
 import * as vscode from 'vscode';
-import { MissingKeyError, UnknownModelError, errorMessage } from '../../core/errors';
+import { MissingKeyError, UnknownModelError, UpstreamError, errorMessage } from '../../core/errors';
 
-/** Shows a failed request's message with the command that fixes it, when there is one. */
+/** Shows a failed request's message with the command that fixes it, when there is one: a key, or another model. */
 export function showRequestError(err: unknown, providerId?: string): void {
   const message = `Switchboard: ${errorMessage(err)}`;
   if (err instanceof MissingKeyError) {
     void vscode.window.showErrorMessage(message, 'Set API Key').then((choice) => {
       if (choice) void vscode.commands.executeCommand('switchboard.setApiKey', providerId ? { provider: providerId } : undefined);
     });
-  } else if (err instanceof UnknownModelError) {
+  } else if (err instanceof UnknownModelError || (err instanceof UpstreamError && err.code === 'model_retired')) {
     void vscode.window.showErrorMessage(message, 'Switch Model').then((choice) => {
       if (choice) void vscode.commands.executeCommand('switchboard.switchModel');
     });
