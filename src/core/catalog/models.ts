@@ -18,7 +18,7 @@ interface ModelSpec {
   reasoning?: boolean;
   tools?: boolean;
   json?: boolean;
-  /** The provider's retirement date for the model (`YYYY-MM-DD`), and the model of the same provider it recommends. */
+  /** The provider's retirement date for the model (`YYYY-MM-DD`), and a model of the same provider to use instead. */
   endOfLife?: string;
   replacement?: string;
 }
@@ -86,7 +86,7 @@ export const BUILTIN_MODELS: readonly CatalogEntry[] = [
     // End of life as the Anthropic SDK's own deprecation list gives it.
     { model: 'claude-sonnet-4-5', name: 'Claude Sonnet 4.5', context: 200_000, maxOutput: 64_000, endOfLife: '2026-11-30', replacement: 'claude-sonnet-4-6' },
     { model: 'claude-haiku-4-5', name: 'Claude Haiku 4.5', context: 200_000, maxOutput: 64_000 },
-    // No longer in the Anthropic SDK's model list; retired on 2026-08-05.
+    // No longer in the Anthropic SDK's model list; the day is the one third-party release notes give.
     { model: 'claude-opus-4-1', name: 'Claude Opus 4.1', context: 200_000, maxOutput: 32_000, endOfLife: '2026-08-05', replacement: 'claude-opus-5-5' },
     { model: 'claude-3-5-haiku-latest', name: 'Claude Haiku 3.5', context: 200_000, maxOutput: 8_192, reasoning: false },
   ]),

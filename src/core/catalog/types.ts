@@ -39,6 +39,6 @@ export interface CatalogEntry {
   discovered?: boolean;
   /** The day (`YYYY-MM-DD`, UTC) the provider retires the model on its own API; requests fail from then on. */
   endOfLife?: string;
-  /** The catalog id the provider recommends instead, once the model has an end of life. */
+  /** A catalog id of the same provider to use instead, once the model has an end of life. */
   replacement?: string;
 }
