@@ -46,14 +46,15 @@ export function toGatewayError(call: ResolvedCall, failure: UpstreamFailure, cau
       const retryable = isRetryableStatus(failure.status);
       const waitMs = retryable ? retryAfterMs(failure.headers, failure.status) : undefined;
       const upstream = failure.upstreamMessage ? `: ${failure.upstreamMessage}` : '';
+      const retired = refusesRetired(call, failure.status);
       return new UpstreamError({
         ...base,
         status: failure.status,
         retryable,
         retryAfterMs: waitMs,
         requestId: failure.requestId,
-        code: refusesRetired(call, failure.status) ? 'model_retired' : statusCode(failure.status),
-        message: `${provider.name} returned ${failure.status}${upstream}. ${nextStep(call, failure.status, waitMs)}`,
+        code: retired ? 'model_retired' : statusCode(failure.status),
+        message: `${provider.name} returned ${failure.status}${upstream}. ${retired ? switchFromRetired(call) : nextStep(call, failure.status, waitMs)}`,
       });
     }
     case 'stream_error':
@@ -102,13 +103,15 @@ function statusCode(status: number): string {
 const refusesRetired = (call: ResolvedCall, status: number): boolean =>
   (status === 400 || status === 404 || status === 410) && isRetired(call);
 
+/** What the user can do about the refusal of a model its provider has retired. */
+function switchFromRetired(call: ResolvedCall): string {
+  const instead = call.replacement ? `switch to ${call.replacement}` : 'switch to another model';
+  return `${call.provider.name} retired ${call.modelId} on ${call.endOfLife}: ${instead} ("Switchboard: Switch Model", switchboard.model or --model).`;
+}
+
 /** What the user can do about an HTTP error. */
 function nextStep(call: ResolvedCall, status: number, waitMs: number | undefined): string {
   const { provider } = call;
-  if (refusesRetired(call, status)) {
-    const instead = call.replacement ? `switch to ${call.replacement}` : 'switch to another model';
-    return `${provider.name} retired ${call.modelId} on ${call.endOfLife}: ${instead} ("Switchboard: Switch Model", switchboard.model or --model).`;
-  }
   const keyHint = provider.apiKeyEnv.length
     ? `Check the API key in ${provider.apiKeyEnv.join(' or ')} (or run "Switchboard: Set API Key")`
     : 'Check the credentials this server expects';
