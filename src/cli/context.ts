@@ -32,5 +32,7 @@ export function createContext(options: {
     source: options.source ?? 'cli',
     workspace: options.cwd,
   });
+  // Routing settings the gateway could not apply: an unknown fallback model, a cycle, contradicting limits.
+  for (const warning of gateway.warnings) options.stderr.write(`switchboard: warning: ${warning.message}\n`);
   return { gateway, env: options.env, stdout: options.stdout, stderr: options.stderr, stdin: options.stdin };
 }

@@ -152,6 +152,23 @@ describe('switchboard ask', () => {
     assert.match(run.stderr, /warning: Invalid value for switchboard\.temperature/);
     assert.equal(lastRequest().body.temperature, undefined);
   });
+
+  test('a routing setting the gateway cannot apply is a warning too, and the request goes on', async () => {
+    const config = join(cwd, 'invalid-routing.json');
+    writeFileSync(
+      config,
+      JSON.stringify({
+        'switchboard.model': 'openai/gpt-5-mini',
+        'switchboard.fallbacks': { 'openai/gpt-5-mini': ['openai/no-such-model'] },
+        'switchboard.retry': { maxAttempts: 2, baseDelayMs: 500, maxDelayMs: 100 },
+      }),
+    );
+    const run = await cli(['ask', '--config', config, 'hi']);
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stderr, /warning: Invalid value for switchboard\.fallbacks: not in the catalog: openai\/no-such-model\. Using the default \{\}/);
+    assert.match(run.stderr, /warning: Invalid value for switchboard\.retry: maxDelayMs \(100\) is below baseDelayMs \(500\)/);
+    assert.match(run.stdout, /Hello from gpt-5-mini/);
+  });
 });
 
 describe('switchboard log and cost after ask', () => {
