@@ -34,5 +34,7 @@ export function createContext(options: {
   });
   // Routing settings the gateway could not apply: an unknown fallback model, a cycle, contradicting limits.
   for (const warning of gateway.warnings) options.stderr.write(`switchboard: warning: ${warning.message}\n`);
+  // The request log's, the totals' and the telemetry export's problems, and budget warnings, as they happen.
+  gateway.onDidWarn((warning) => options.stderr.write(`switchboard: warning: ${warning.message}\n`));
   return { gateway, env: options.env, stdout: options.stdout, stderr: options.stderr, stdin: options.stdin };
 }

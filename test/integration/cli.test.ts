@@ -153,6 +153,15 @@ describe('switchboard ask', () => {
     assert.equal(lastRequest().body.temperature, undefined);
   });
 
+  test('a request whose record cannot be written still answers, and says on stderr that it was not logged', async () => {
+    const file = join(cwd, 'not-a-folder');
+    writeFileSync(file, '');
+    const run = await cli(['ask', '--model', 'openai/gpt-5-mini', 'hi'], { env: { SWITCHBOARD_DATA_DIR: join(file, 'data') } });
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stdout, /Hello from gpt-5-mini/);
+    assert.match(run.stderr, /^switchboard: warning: Request log not written: ENOTDIR: .*not-a-folder\/data\/logs.*; requests continue\.$/m);
+  });
+
   test('a routing setting the gateway cannot apply is a warning too, and the request goes on', async () => {
     const config = join(cwd, 'invalid-routing.json');
     writeFileSync(

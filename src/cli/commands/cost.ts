@@ -25,26 +25,19 @@ function budgetLine(budget: BudgetState): string {
 /** Usage and spend today, this month, per model and per provider, from the CLI's data folder. */
 export async function costCommand(ctx: CliContext, options: { json: boolean }): Promise<number> {
   const { gateway } = ctx;
-  const warnings: string[] = [];
-  const stop = gateway.onDidWarn((w) => warnings.push(w.message));
-  try {
-    const totals = await gateway.totals();
-    const budget = await gateway.budgetState();
-    for (const message of warnings) ctx.stderr.write(`switchboard: warning: ${message}\n`);
-    if (options.json) {
-      const { session: _session, ...persisted } = totals;
-      ctx.stdout.write(`${JSON.stringify({ dataDir: gateway.requestLog.directory, ...persisted, budget }, null, 2)}\n`);
-      return 0;
-    }
-    ctx.stdout.write(`Usage since ${new Date(totals.since).toLocaleString()}\n\n`);
-    ctx.stdout.write(table([header.map((h, i) => (i === 0 ? 'PERIOD' : h)), tallyRow('today', totals.today), tallyRow('this month', totals.month)]));
-    const models = byCost(totals.byModel);
-    if (models.length) ctx.stdout.write(`\n${table([header.map((h, i) => (i === 0 ? 'MODEL' : h)), ...models.map(([id, t]) => tallyRow(id, t))])}`);
-    const providers = byCost(totals.byProvider);
-    if (providers.length) ctx.stdout.write(`\n${table([header.map((h, i) => (i === 0 ? 'PROVIDER' : h)), ...providers.map(([id, t]) => tallyRow(id, t))])}`);
-    ctx.stdout.write(`\n${budgetLine(budget)}\n`);
+  const totals = await gateway.totals();
+  const budget = await gateway.budgetState();
+  if (options.json) {
+    const { session: _session, ...persisted } = totals;
+    ctx.stdout.write(`${JSON.stringify({ dataDir: gateway.requestLog.directory, ...persisted, budget }, null, 2)}\n`);
     return 0;
-  } finally {
-    stop();
   }
+  ctx.stdout.write(`Usage since ${new Date(totals.since).toLocaleString()}\n\n`);
+  ctx.stdout.write(table([header.map((h, i) => (i === 0 ? 'PERIOD' : h)), tallyRow('today', totals.today), tallyRow('this month', totals.month)]));
+  const models = byCost(totals.byModel);
+  if (models.length) ctx.stdout.write(`\n${table([header.map((h, i) => (i === 0 ? 'MODEL' : h)), ...models.map(([id, t]) => tallyRow(id, t))])}`);
+  const providers = byCost(totals.byProvider);
+  if (providers.length) ctx.stdout.write(`\n${table([header.map((h, i) => (i === 0 ? 'PROVIDER' : h)), ...providers.map(([id, t]) => tallyRow(id, t))])}`);
+  ctx.stdout.write(`\n${budgetLine(budget)}\n`);
+  return 0;
 }
