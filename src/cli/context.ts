@@ -1,3 +1,4 @@
+import { watchRetirements } from '../core/catalog/lifecycle';
 import { loadSettingsFile } from '../core/config/settings-file';
 import { Gateway } from '../core/gateway';
 import { envKeySource } from '../core/keys';
@@ -36,5 +37,7 @@ export function createContext(options: {
   for (const warning of gateway.warnings) options.stderr.write(`switchboard: warning: ${warning.message}\n`);
   // The request log's, the totals' and the telemetry export's problems, and budget warnings, as they happen.
   gateway.onDidWarn((warning) => options.stderr.write(`switchboard: warning: ${warning.message}\n`));
+  // A model that still answers past (or near) its end of life: once per model, however many requests `serve` takes.
+  watchRetirements(gateway, (message) => options.stderr.write(`switchboard: warning: ${message}\n`));
   return { gateway, env: options.env, stdout: options.stdout, stderr: options.stderr, stdin: options.stdin };
 }

@@ -12,6 +12,7 @@ import { registerChatProvider } from './lm/chat-provider';
 import { registerPlayground } from './playground/index';
 import { registerRequestLog } from './request-log/index';
 import { Requests } from './requests';
+import { noticeRetirements } from './retirement-notice';
 import type { Services } from './services';
 import { SettingsStore, showSettingsWarnings } from './settings';
 import { StatusBar } from './status-bar';
@@ -57,7 +58,7 @@ export function activate(context: vscode.ExtensionContext): SwitchboardApi {
         statusBar.recordFinish(event);
       });
       const detachWarn = built.onDidWarn(showAccountingWarning);
-      context.subscriptions.push({ dispose: detachFinish }, { dispose: detachWarn });
+      context.subscriptions.push({ dispose: detachFinish }, { dispose: detachWarn }, { dispose: noticeRetirements(built) });
       reportRoutingWarnings(built.warnings);
     },
   });

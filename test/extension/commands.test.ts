@@ -3,7 +3,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { AnswerOutcome } from '../../src/extension/commands/answer';
 import { startFakeUpstream, type FakeUpstream } from '../fakes/upstream';
-import { closeAllEditors, restoreSettings, setSetting, switchboard, waitFor } from './switchboard';
+import { answerMessages, closeAllEditors, restoreSettings, setSetting, switchboard, waitFor } from './switchboard';
 
 const KEY = 'sk-switchboard-extension-test';
 const MODEL = 'openai/gpt-5-mini';
@@ -29,6 +29,7 @@ describe('Switchboard commands', function () {
 
   after(async () => {
     await run('switchboard.clearApiKey', { provider: 'openai' });
+    await run('switchboard.clearApiKey', { provider: 'anthropic' });
     await restoreSettings();
     await closeAllEditors();
     await fake.close();
@@ -171,6 +172,27 @@ describe('Switchboard commands', function () {
     assert.equal(sent.body.model, 'llama3.2:latest');
     assert.equal(sent.headers.authorization, undefined);
     assert.equal(outcome.result?.cost.total, 0);
+  });
+
+  it('a retired model that still answers gets one warning a session, which offers Switch Model', async () => {
+    const api = await switchboard();
+    await run('switchboard.setApiKey', { provider: 'anthropic', key: KEY });
+    await setSetting('providers', { openai: { baseURL: `${fake.url}/v1` }, ollama: { baseURL: `${local.url}/v1` }, anthropic: { baseURL: fake.url } });
+    await waitFor('the Anthropic base URL in force', () => api.settings().providers.anthropic?.baseURL === fake.url);
+    const gateway = await api.gateway();
+    const ask = (model: string) => gateway.complete({ model, messages: [{ role: 'user', content: 'still there?' }] });
+    const warnings = answerMessages('showWarningMessage', () => undefined);
+    try {
+      assert.equal((await ask('anthropic/claude-sonnet-4-5')).text, 'Hello from claude-sonnet-4-5: still there?');
+      await ask('anthropic/claude-sonnet-4-5');
+      await ask('anthropic/claude-sonnet-4-6');
+    } finally {
+      warnings.restore();
+    }
+    assert.deepEqual(
+      warnings.calls.map(({ message, rest }) => [message, rest]),
+      [['Switchboard: anthropic/claude-sonnet-4-5 was retired on 2026-11-30: switch to anthropic/claude-sonnet-4-6.', ['Switch Model']]],
+    );
   });
 
   it('Switch Model writes switchboard.model to the chosen target', async () => {

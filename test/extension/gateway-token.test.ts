@@ -9,28 +9,13 @@ import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { maskToken } from '../../src/extension/gateway-token';
 import { rotateGatewayToken } from '../../src/server/token';
-import { restoreSettings, setSetting, switchboard, waitFor } from './switchboard';
+import { answerMessages, restoreSettings, setSetting, switchboard, waitFor } from './switchboard';
 
 type Shown = { source: string; masked: string };
 type Rotated = Shown & { gatewayUpdated: boolean };
 const showToken = () => vscode.commands.executeCommand<Shown>('switchboard.showGatewayToken');
 const rotateToken = () => vscode.commands.executeCommand<Rotated | undefined>('switchboard.rotateGatewayToken');
 
-type MessageKind = 'showWarningMessage' | 'showErrorMessage' | 'showInformationMessage';
-/**
- * Answers the extension's `vscode.window[kind]` calls with `answer(message, ...rest)` (the extension and this suite
- * share one `vscode` API object) and records them, until `restore()`.
- */
-function answerMessages(kind: MessageKind, answer: (message: string, ...rest: unknown[]) => string | undefined) {
-  const window = vscode.window as unknown as Record<MessageKind, unknown>;
-  const original = window[kind];
-  const calls: { message: string; rest: unknown[] }[] = [];
-  window[kind] = (message: string, ...rest: unknown[]) => {
-    calls.push({ message, rest });
-    return Promise.resolve(answer(message, ...rest));
-  };
-  return { calls, restore: () => (window[kind] = original) };
-}
 /** Confirms the rotation's modal (and records every warning). */
 const confirmRotation = () => answerMessages('showWarningMessage', (message, ...rest) => (rest.includes('Rotate') ? 'Rotate' : undefined));
 

@@ -43,3 +43,19 @@ export async function closeAllEditors(): Promise<void> {
   }
   await vscode.commands.executeCommand('workbench.action.closeAllEditors');
 }
+
+export type MessageKind = 'showWarningMessage' | 'showErrorMessage' | 'showInformationMessage';
+/**
+ * Answers the extension's `vscode.window[kind]` calls with `answer(message, ...rest)` (the extension and this suite
+ * share one `vscode` API object) and records them, until `restore()`.
+ */
+export function answerMessages(kind: MessageKind, answer: (message: string, ...rest: unknown[]) => string | undefined) {
+  const window = vscode.window as unknown as Record<MessageKind, unknown>;
+  const original = window[kind];
+  const calls: { message: string; rest: unknown[] }[] = [];
+  window[kind] = (message: string, ...rest: unknown[]) => {
+    calls.push({ message, rest });
+    return Promise.resolve(answer(message, ...rest));
+  };
+  return { calls, restore: () => (window[kind] = original) };
+}

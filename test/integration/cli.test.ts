@@ -31,7 +31,7 @@ after(() => fake.close());
 const lastRequest = () => fake.requests.filter((r) => r.method === 'POST').at(-1)!;
 
 describe('switchboard ask', () => {
-  for (const model of ['openai/gpt-5-mini', 'anthropic/claude-sonnet-4-5', 'groq/llama-3.3-70b-versatile']) {
+  for (const model of ['openai/gpt-5-mini', 'anthropic/claude-sonnet-4-6', 'groq/llama-3.3-70b-versatile']) {
     test(`streams ${model} to stdout and prints a summary line to stderr`, async () => {
       const run = await cli(['ask', '--model', model, 'hello there']);
       assert.equal(run.code, 0, run.stderr);
@@ -117,6 +117,15 @@ describe('switchboard ask', () => {
     assert.equal(live.code, 1);
     assert.match(live.stderr, /Check the model name "claude-haiku-4-5"/);
     assert.doesNotMatch(live.stderr, /retired/);
+  });
+
+  test('a retired model that still answers: the answer, then one warning with what to switch to', async () => {
+    const run = await cli(['ask', '--model', 'anthropic/claude-sonnet-4-5', 'hi']);
+    assert.equal(run.code, 0, run.stderr);
+    assert.equal(run.stdout, 'Hello from claude-sonnet-4-5: hi\n');
+    const warnings = run.stderr.split('\n').filter((line) => line.startsWith('switchboard: warning:'));
+    assert.deepEqual(warnings, ['switchboard: warning: anthropic/claude-sonnet-4-5 was retired on 2026-11-30: switch to anthropic/claude-sonnet-4-6.']);
+    assert.match(run.stderr, /^anthropic\/claude-sonnet-4-5 · /m);
   });
 
   test('malformed upstream JSON exits 1 with a clear message', async () => {

@@ -20,3 +20,45 @@ export function lifecycleNote(entry: Lifecycle, now = new Date()): string | unde
 export function inService<E extends Lifecycle & { id: string }>(entries: readonly E[], keep?: string, now = new Date()): E[] {
   return entries.filter((entry) => entry.id === keep || !isRetired(entry, now));
 }
+
+/** How many days before a model's end of life the requests made to it start to warn. */
+export const RETIREMENT_NOTICE_DAYS = 30;
+const DAY_MS = 86_400_000;
+
+/** A warning for a model in use that is retired or retires within `RETIREMENT_NOTICE_DAYS`; none otherwise. */
+export function retirementWarning(entry: Lifecycle & { id: string }, now = new Date()): string | undefined {
+  const { endOfLife, replacement } = entry;
+  if (endOfLife === undefined) return undefined;
+  const instead = `switch to ${replacement ?? 'another model'}`;
+  if (isRetired(entry, now)) return `${entry.id} was retired on ${endOfLife}: ${instead}.`;
+  const days = Math.ceil((Date.parse(`${endOfLife}T00:00:00Z`) - now.getTime()) / DAY_MS);
+  if (days > RETIREMENT_NOTICE_DAYS) return undefined;
+  return `${entry.id} retires on ${endOfLife}, in ${days} day${days === 1 ? '' : 's'}: ${instead} before then.`;
+}
+
+/** What `watchRetirements` needs of a gateway. */
+export interface AnsweredRequests {
+  readonly catalog: { get(id: string): (Lifecycle & { id: string }) | undefined };
+  onDidFinish(listener: (event: { result?: { requestedModel: string; model: string } }) => void): () => void;
+}
+
+/**
+ * Calls `notify` once per model with its `retirementWarning`, when a request it was asked for or answered is answered.
+ * Returns the function that stops watching.
+ */
+export function watchRetirements(gateway: AnsweredRequests, notify: (message: string) => void, now = () => new Date()): () => void {
+  const warned = new Set<string>();
+  // On every answered request's path: two map lookups, and a date only for a model with an end of life.
+  const check = (model: string) => {
+    const entry = warned.has(model) ? undefined : gateway.catalog.get(model);
+    const message = entry?.endOfLife === undefined ? undefined : retirementWarning(entry, now());
+    if (!message) return;
+    warned.add(model);
+    notify(message);
+  };
+  return gateway.onDidFinish(({ result }) => {
+    if (!result) return;
+    check(result.requestedModel);
+    if (result.model !== result.requestedModel) check(result.model);
+  });
+}

@@ -9,10 +9,15 @@ export function showRequestError(err: unknown, providerId?: string): void {
       if (choice) void vscode.commands.executeCommand('switchboard.setApiKey', providerId ? { provider: providerId } : undefined);
     });
   } else if (err instanceof UnknownModelError || (err instanceof UpstreamError && err.code === 'model_retired')) {
-    void vscode.window.showErrorMessage(message, 'Switch Model').then((choice) => {
-      if (choice) void vscode.commands.executeCommand('switchboard.switchModel');
-    });
+    offerSwitchModel(vscode.window.showErrorMessage, message);
   } else {
     void vscode.window.showErrorMessage(message);
   }
+}
+
+/** Shows `message` with a Switch Model button, which runs that command. */
+export function offerSwitchModel(show: (message: string, ...items: string[]) => Thenable<string | undefined>, message: string): void {
+  void show(message, 'Switch Model').then((choice) => {
+    if (choice) void vscode.commands.executeCommand('switchboard.switchModel');
+  });
 }
