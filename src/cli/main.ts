@@ -60,6 +60,12 @@ function parsingUsage<T>(parse: () => T): T {
 
 /** Runs one CLI invocation and returns its exit code. Never calls process.exit, so tests can drive it. */
 export async function runCli(io: CliIo): Promise<number> {
+  const output = watchOutput(io.stdout);
+  const code = await runCommand({ ...io, signal: AbortSignal.any([io.signal, output.signal]) }, output);
+  return output.failed ? output.exitCode(io.stderr) : code;
+}
+
+async function runCommand(io: CliIo, output: { readonly failed: boolean }): Promise<number> {
   const [command, ...rest] = io.argv;
   let opened: CliContext | undefined;
   try {
@@ -195,12 +201,40 @@ export async function runCli(io: CliIo): Promise<number> {
         throw new UsageError(`Unknown command "${command}".`);
     }
   } catch (err) {
+    // The output went away, and with it the command (see `watchOutput`): its error is no news.
+    if (output.failed) return 1;
     io.stderr.write(`switchboard: ${errorMessage(err)}\n`);
     return err instanceof SwitchboardError ? err.exitCode : 1;
   } finally {
     // Totals are saved on a timer that does not keep the process alive: flush them before exiting.
     await opened?.gateway.close();
   }
+}
+
+/**
+ * Stops the command when its output goes away: a reader that stopped early (`switchboard ask … | head`) closes the
+ * pipe, and the request is cancelled rather than paid for to its end. That ends the command quietly, with 0; any
+ * other failure to write says so, with 1. The listener stays for the process's life: a write's error can come
+ * after the command has returned.
+ */
+function watchOutput(stdout: NodeJS.WritableStream) {
+  const controller = new AbortController();
+  let error: NodeJS.ErrnoException | undefined;
+  stdout.on('error', (err: NodeJS.ErrnoException) => {
+    error ??= err;
+    controller.abort();
+  });
+  return {
+    signal: controller.signal,
+    get failed() {
+      return error !== undefined;
+    },
+    exitCode(stderr: NodeJS.WritableStream): number {
+      if (error?.code === 'EPIPE') return 0;
+      stderr.write(`switchboard: could not write the output: ${errorMessage(error)}\n`);
+      return 1;
+    },
+  };
 }
 
 function help(io: CliIo, usage: string): number {
