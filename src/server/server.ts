@@ -174,8 +174,10 @@ export function startServer(options: ServerOptions): Promise<RunningServer> {
     server.once('error', (err: NodeJS.ErrnoException) => {
       const port = options.port ?? DEFAULT_PORT;
       if (err.code === 'EADDRINUSE') reject(new ConfigError(`Port ${port} on ${host} is already in use. Pick another with --port, or set switchboard.gateway.port.`));
-      else if (err.code === 'EACCES') reject(new ConfigError(`Not allowed to listen on ${host}:${port}.`));
-      else reject(err);
+      else if (err.code === 'EACCES') reject(new ConfigError(`Not allowed to listen on ${host}:${port}. Ports below 1024 need privileges: pick another with --port, or set switchboard.gateway.port.`));
+      else if (err.code === 'ENOTFOUND' || err.code === 'EADDRNOTAVAIL' || err.code === 'EAI_AGAIN') {
+        reject(new ConfigError(`Cannot listen on ${host}: it is not an address of this machine (${err.code}). Pick one with --host (127.0.0.1 keeps the gateway to this machine), or set switchboard.gateway.host.`));
+      } else reject(err);
     });
     server.listen(options.port ?? DEFAULT_PORT, host, () => {
       const { port } = server.address() as AddressInfo;

@@ -98,6 +98,23 @@ describe('auth', () => {
   });
 });
 
+describe('where to listen', () => {
+  test('a port in use and a host that is not this machine are configuration errors that say what to change', async () => {
+    const port = Number(new URL(server.url).port);
+    await assert.rejects(startOwnServer({ port }), (err: Error & { exitCode?: number }) => {
+      assert.equal(err.message, `Port ${port} on 127.0.0.1 is already in use. Pick another with --port, or set switchboard.gateway.port.`);
+      assert.equal(err.exitCode, 2);
+      return true;
+    });
+    // 192.0.2.1 (TEST-NET-1, RFC 5737) is never an address of this machine.
+    await assert.rejects(startOwnServer({ host: '192.0.2.1' }), (err: Error & { exitCode?: number }) => {
+      assert.match(err.message, /^Cannot listen on 192\.0\.2\.1: it is not an address of this machine \(EADDRNOTAVAIL\)\. Pick one with --host/);
+      assert.equal(err.exitCode, 2);
+      return true;
+    });
+  });
+});
+
 describe('bad input', () => {
   test('invalid JSON is a 400 in the route format', async () => {
     const openai = await post('/v1/chat/completions', '{"model": ');
