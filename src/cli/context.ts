@@ -33,7 +33,7 @@ export function createContext(options: {
     source: options.source ?? 'cli',
     workspace: options.cwd,
   });
-  // Routing settings the gateway could not apply: an unknown fallback model, a cycle, contradicting limits.
+  // Settings the gateway could not apply (an unknown fallback model, a cycle) or that name no provider or model.
   for (const warning of gateway.warnings) options.stderr.write(`switchboard: warning: ${warning.message}\n`);
   // The request log's, the totals' and the telemetry export's problems, and budget warnings, as they happen.
   gateway.onDidWarn((warning) => options.stderr.write(`switchboard: warning: ${warning.message}\n`));

@@ -12,6 +12,7 @@ import { CircuitBreaker } from './routing/breaker';
 import { buildCandidates } from './routing/candidates';
 import { LatencyTracker } from './routing/latency';
 import { applyRoutingDefaults, validateRoutingSettings } from './routing/validate';
+import { checkCatalogReferences } from './catalog/settings-check';
 import type { SettingsWarning } from './config/settings';
 import {
   ChatRequestSchema,
@@ -66,7 +67,7 @@ export class Gateway {
   /** Per provider, shared by all requests: one request's failures spare the next ones. */
   private readonly breaker = new CircuitBreaker();
   private readonly latency = new LatencyTracker();
-  private routingWarnings: SettingsWarning[] = [];
+  private settingsWarnings: SettingsWarning[] = [];
   private readonly accounting: Accounting;
   /** Adapters already loaded, so that a request does not wait a turn for `getAdapter`'s promise. */
   private readonly adapters = new Map<ProviderFamily, ProviderAdapter>();
@@ -83,14 +84,20 @@ export class Gateway {
     this.accounting = new Accounting({ settings: this.settings, keys: this.keys, catalog: () => this.catalog, dataDir, source, workspace });
   }
 
-  /** Routing settings that could not be applied (their defaults are in force), each naming its setting. */
+  /**
+   * Routing settings that could not be applied (their defaults are in force), and settings that name a provider or a
+   * model the catalog does not have; each names its setting.
+   */
   get warnings(): readonly SettingsWarning[] {
-    return this.routingWarnings;
+    return this.settingsWarnings;
   }
 
   private withValidRouting(settings: Settings): Settings {
-    this.routingWarnings = validateRoutingSettings(settings, () => this.catalog);
-    return applyRoutingDefaults(settings, this.routingWarnings);
+    const routing = validateRoutingSettings(settings, () => this.catalog);
+    // Only settings that name something need the catalog built now.
+    const named = Object.keys(settings.providers).length || Object.keys(settings.aliases).length;
+    this.settingsWarnings = named ? [...routing, ...checkCatalogReferences(settings, this.catalog)] : routing;
+    return applyRoutingDefaults(settings, routing);
   }
 
   /** Built on first use, so that nothing pays for the price library until a model is needed. */

@@ -28,11 +28,14 @@ function showAccountingWarning(warning: AccountingWarning): void {
   });
 }
 
-/** Routing settings the gateway could not apply (e.g. a fallback to an unknown model), each shown once. */
-const shownRoutingWarnings = new Set<string>();
-function reportRoutingWarnings(warnings: readonly SettingsWarning[]): void {
-  const fresh = warnings.filter((w) => !shownRoutingWarnings.has(w.message));
-  for (const w of fresh) shownRoutingWarnings.add(w.message);
+/**
+ * Settings the gateway could not apply (a fallback to an unknown model) or that name no provider or model (an
+ * override for a misspelt provider), each shown once.
+ */
+const shownGatewayWarnings = new Set<string>();
+function reportGatewayWarnings(warnings: readonly SettingsWarning[]): void {
+  const fresh = warnings.filter((w) => !shownGatewayWarnings.has(w.message));
+  for (const w of fresh) shownGatewayWarnings.add(w.message);
   if (fresh.length) showSettingsWarnings(fresh);
 }
 
@@ -59,7 +62,7 @@ export function activate(context: vscode.ExtensionContext): SwitchboardApi {
       });
       const detachWarn = built.onDidWarn(showAccountingWarning);
       context.subscriptions.push({ dispose: detachFinish }, { dispose: detachWarn }, { dispose: noticeRetirements(built) });
-      reportRoutingWarnings(built.warnings);
+      reportGatewayWarnings(built.warnings);
     },
   });
   const costs = new CostTracker(gateway);
@@ -75,7 +78,7 @@ export function activate(context: vscode.ExtensionContext): SwitchboardApi {
     statusBar,
     settings.onDidChange((s) => {
       gateway.updateSettings(s);
-      if (gateway.loaded) void gateway.get().then((g) => reportRoutingWarnings(g.warnings));
+      if (gateway.loaded) void gateway.get().then((g) => reportGatewayWarnings(g.warnings));
       void costs.refresh();
     }),
     ...registerCommands(services),

@@ -171,7 +171,7 @@ describe('switchboard ask', () => {
     assert.match(run.stderr, /^switchboard: warning: Request log not written: ENOTDIR: .*not-a-folder\/data\/logs.*; requests continue\.$/m);
   });
 
-  test('a routing setting the gateway cannot apply is a warning too, and the request goes on', async () => {
+  test('a routing setting the gateway cannot apply, or a provider override for no provider, is a warning too, and the request goes on', async () => {
     const config = join(cwd, 'invalid-routing.json');
     writeFileSync(
       config,
@@ -179,10 +179,12 @@ describe('switchboard ask', () => {
         'switchboard.model': 'openai/gpt-5-mini',
         'switchboard.fallbacks': { 'openai/gpt-5-mini': ['openai/no-such-model'] },
         'switchboard.retry': { maxAttempts: 2, baseDelayMs: 500, maxDelayMs: 100 },
+        'switchboard.providers': { opneai: { baseURL: 'http://127.0.0.1:9/v1' } },
       }),
     );
     const run = await cli(['ask', '--config', config, 'hi']);
     assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stderr, /warning: switchboard\.providers has overrides for "opneai", which is not a provider, so they apply to nothing\. Did you mean "openai"\?/);
     assert.match(run.stderr, /warning: Invalid value for switchboard\.fallbacks: not in the catalog: openai\/no-such-model\. Using the default \{\}/);
     assert.match(run.stderr, /warning: Invalid value for switchboard\.retry: maxDelayMs \(100\) is below baseDelayMs \(500\)/);
     assert.match(run.stdout, /Hello from gpt-5-mini/);

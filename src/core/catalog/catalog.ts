@@ -55,6 +55,11 @@ export class Catalog {
     return this.pricedList.slice();
   }
 
+  /** True when the catalog has `id`, without pricing it. */
+  has(id: string): boolean {
+    return this.index().has(id);
+  }
+
   get(id: string): CatalogEntry | undefined {
     this.checkPricePeriod();
     const entry = this.index().get(id);
