@@ -94,9 +94,7 @@ export class Gateway {
 
   private withValidRouting(settings: Settings): Settings {
     const routing = validateRoutingSettings(settings, () => this.catalog);
-    // Only settings that name something need the catalog built now.
-    const named = Object.keys(settings.providers).length || Object.keys(settings.aliases).length;
-    this.settingsWarnings = named ? [...routing, ...checkCatalogReferences(settings, this.catalog)] : routing;
+    this.settingsWarnings = [...routing, ...checkCatalogReferences(settings, this.env, () => this.catalog)];
     return applyRoutingDefaults(settings, routing);
   }
 

@@ -11,29 +11,33 @@ const settingsWith = (raw: Record<string, unknown>) => {
   assert.deepEqual(warnings, []);
   return settings;
 };
-const check = (raw: Record<string, unknown>) => {
+const check = (raw: Record<string, unknown>, env: Record<string, string | undefined> = {}) => {
   const settings = settingsWith(raw);
-  return checkCatalogReferences(settings, new Catalog(settings));
+  return checkCatalogReferences(settings, env, () => new Catalog(settings));
 };
 
-test('provider overrides and aliases that name what the catalog has give no warning, local and custom ones included', () => {
+test('overrides, base URL env vars and aliases that name what the catalog has give no warning, local and custom ones included', () => {
   const warnings = check({
     providers: { openai: { baseURL: 'http://127.0.0.1:9999/v1' }, 'workers-ai': { headers: { 'x-a': 'b' } }, 'my-vllm': { headers: { 'x-b': 'c' } } },
     customProviders: [{ id: 'my-vllm', baseURL: 'http://gpu-box:8000/v1', models: [{ id: 'qwen3-32b' }] }],
     aliases: { fast: 'groq/llama-3.3-70b-versatile', mine: 'my-vllm/qwen3-32b', local: 'ollama/llama3.2:latest' },
-  });
+  }, { SWITCHBOARD_WORKERS_AI_BASE_URL: 'http://127.0.0.1:9997', SWITCHBOARD_MY_VLLM_BASE_URL: 'http://127.0.0.1:9996/v1', SWITCHBOARD_OPNEAI_BASE_URL: '' });
   assert.deepEqual(warnings, []);
 });
 
-test('an override for a misspelt provider and an alias for a model not in the catalog are named, with the closest ids', () => {
+test('an override or a base URL env var for a misspelt provider, and an alias for a model not in the catalog, are named with the closest ids', () => {
   const warnings = check({
     providers: { opneai: { baseURL: 'http://127.0.0.1:9999/v1' }, anthropic: { baseURL: 'http://127.0.0.1:9998' } },
     aliases: { fast: 'openai/gpt-5-mnii', ok: 'openai/gpt-5-mini' },
-  });
+  }, { SWITCHBOARD_OPNEAI_BASE_URL: 'http://127.0.0.1:9999/v1', SWITCHBOARD_OPENAI_BASE_URL: 'http://127.0.0.1:9995/v1', HOME: '/root' });
   assert.deepEqual(warnings, [
     {
       setting: 'switchboard.providers',
       message: 'switchboard.providers has overrides for "opneai", which is not a provider, so they apply to nothing. Did you mean "openai"?',
+    },
+    {
+      setting: 'switchboard.providers',
+      message: 'The env var SWITCHBOARD_OPNEAI_BASE_URL names no provider, so it applies to nothing. Did you mean "SWITCHBOARD_OPENAI_BASE_URL"?',
     },
     {
       setting: 'switchboard.aliases',
