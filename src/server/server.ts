@@ -109,10 +109,15 @@ export function startServer(options: ServerOptions): Promise<RunningServer> {
     if (closing) return respondError(res, wire, shuttingDown());
 
     if (route.kind === 'models') {
-      const entries = options.gateway.catalog.entries();
-      if (route.id === undefined) return sendJson(res, 200, renderModels(wire, entries));
-      const entry = entries.find((e) => e.id === route.id);
-      if (!entry) return respondError(res, wire, new HttpError(404, 'not_found', `Unknown model "${route.id}".`, 'model_not_found'));
+      const { catalog } = options.gateway;
+      if (route.id === undefined) return sendJson(res, 200, renderModels(wire, catalog.entries()));
+      // As a chat request would: an alias names its model, and an unknown id gets the closest ones.
+      let entry;
+      try {
+        entry = catalog.resolve(route.id);
+      } catch (err) {
+        return respondError(res, wire, toHttpError(err));
+      }
       return sendJson(res, 200, renderModels(wire, [entry]).data[0]);
     }
 

@@ -33,7 +33,7 @@ before(async () => {
     SWITCHBOARD_OPENAI_BASE_URL: `${fake.url}/v1`,
     SWITCHBOARD_ANTHROPIC_BASE_URL: fake.url,
   };
-  const { settings } = parseSettings({ localDetection: false, retry: { maxAttempts: 1 } });
+  const { settings } = parseSettings({ localDetection: false, retry: { maxAttempts: 1 }, aliases: { fast: OPENAI_MODEL } });
   const gateway = new Gateway({ settings, keys: envKeySource(env), env });
   server = await startServer({ gateway, token: TOKEN, port: 0 });
   openai = new OpenAI({ apiKey: TOKEN, baseURL: `${server.url}/v1`, maxRetries: 0 });
@@ -210,6 +210,16 @@ describe('OpenAI format', () => {
     assert.ok(ids.includes(ANTHROPIC_MODEL));
     const one = await openai.models.retrieve(OPENAI_MODEL);
     assert.equal(one.owned_by, 'openai');
+  });
+
+  test('GET /v1/models/{id} of an alias is its model, and of an unknown id a 404 that names the closest ids', async () => {
+    assert.equal((await openai.models.retrieve('fast')).id, OPENAI_MODEL);
+    await assert.rejects(openai.models.retrieve('openai/gpt-5-mni'), (err: unknown) => {
+      assert.ok(err instanceof OpenAI.NotFoundError);
+      assert.match(err.message, /Unknown model "openai\/gpt-5-mni"\. Did you mean "openai\/gpt-5-mini"/);
+      assert.equal((err.error as { code?: string }).code, 'model_not_found');
+      return true;
+    });
   });
 });
 
