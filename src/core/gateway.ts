@@ -36,6 +36,7 @@ import type { BudgetState } from './accounting/budget-state';
 import type { RequestLogView } from './accounting/log-view';
 import type { RequestSource } from './log/record';
 import type { TotalsSnapshot } from './usage/totals';
+import { describeIssues } from './validation-issues';
 
 export interface GatewayOptions {
   settings: Settings;
@@ -390,6 +391,5 @@ function observeRouted(state: RequestState, event: Exclude<RoutedEvent, { type: 
 function parseRequest(input: ChatRequestInput): ChatRequest {
   const parsed = ChatRequestSchema.safeParse(input);
   if (parsed.success) return parsed.data;
-  const issues = parsed.error.issues.map((i) => `${i.path.join('.') || 'request'}: ${i.message}`).join('; ');
-  throw new InvalidRequestError(`Invalid request: ${issues}`);
+  throw new InvalidRequestError(`Invalid request: ${describeIssues(parsed.error, 'request')}`);
 }

@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { InvalidRequestError } from '../core/errors';
 import type { ChatRequestInput, GatewayResult, GatewayStreamEvent } from '../core/types';
 import type { HttpError } from './errors';
+import { describeIssues } from '../core/validation-issues';
 
 /** A route's request, translated to the gateway's unified request. */
 export interface ParsedChat {
@@ -33,8 +34,7 @@ export interface ChatWire {
 export function parseWire<T extends z.ZodType>(schema: T, body: unknown): z.output<T> {
   const parsed = schema.safeParse(body);
   if (parsed.success) return parsed.data;
-  const issues = parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ');
-  throw new InvalidRequestError(`Invalid request: ${issues}`);
+  throw new InvalidRequestError(`Invalid request: ${describeIssues(parsed.error, 'body')}`);
 }
 
 /** A tool call's arguments as a JSON object, for formats that carry them parsed. */

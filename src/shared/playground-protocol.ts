@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ChatRequestSchema } from '../core/types';
+import { describeIssues } from '../core/validation-issues';
 import {
   ConversationSchema,
   IdSchema,
@@ -75,8 +76,7 @@ export type WebviewMessage = z.infer<typeof WebviewMessageSchema>;
 export function parseWebviewMessage(raw: unknown): { ok: true; message: WebviewMessage } | { ok: false; error: string } {
   const parsed = WebviewMessageSchema.safeParse(raw);
   if (parsed.success) return { ok: true, message: parsed.data };
-  const error = parsed.error.issues.map((i) => `${i.path.join('.') || 'message'}: ${i.message}`).join('; ');
-  return { ok: false, error };
+  return { ok: false, error: describeIssues(parsed.error, 'message') };
 }
 
 // ---- Host -> webview: trusted, typed ---------------------------------------------------------------------------

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { describeIssues } from '../validation-issues';
 
 /**
  * Every `switchboard.*` setting, keyed without the `switchboard.` prefix. The extension reads them from VS Code's
@@ -140,9 +141,6 @@ export interface SettingsWarning {
 
 const isPlainObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
-
-const describeIssues = (error: z.ZodError): string =>
-  error.issues.map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message)).join('; ');
 
 /**
  * Reads `switchboard.*` values (keys with or without the prefix; unknown keys are ignored).

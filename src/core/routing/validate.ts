@@ -1,5 +1,6 @@
 import { DEFAULT_SETTINGS, settingSchemas, type Settings, type SettingsWarning } from '../config/settings';
 import { ANY_MODEL, type RoutingCatalog } from './candidates';
+import { describeIssues } from '../validation-issues';
 
 const ROUTING_KEYS = ['retry', 'timeouts', 'breaker', 'hedging', 'routing', 'fallbacks'] as const;
 type RoutingKey = (typeof ROUTING_KEYS)[number];
@@ -98,7 +99,7 @@ export function validateRoutingSettings(settings: Settings, catalog: CatalogSour
     const parsed = settingSchemas[key].safeParse(settings[key]);
     const problem = parsed.success
       ? semanticChecks[key](ctx)
-      : parsed.error.issues.map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message)).join('; ');
+      : describeIssues(parsed.error);
     if (problem) {
       warnings.push({
         setting: `switchboard.${key}`,
