@@ -79,7 +79,7 @@ export class Gateway {
     this.settings = options.settings;
     this.keys = options.keys;
     this.env = options.env ?? process.env;
-    this.settings = this.withValidRouting(options.settings);
+    this.settings = this.checkSettings(options.settings);
     for (const [family, adapter] of Object.entries(options.adapters ?? {})) this.adapters.set(family as ProviderFamily, adapter);
     const { dataDir, source, workspace } = options;
     this.accounting = new Accounting({ settings: this.settings, keys: this.keys, catalog: () => this.catalog, dataDir, source, workspace });
@@ -93,7 +93,8 @@ export class Gateway {
     return this.settingsWarnings;
   }
 
-  private withValidRouting(settings: Settings): Settings {
+  /** Notes the settings' warnings; returns the settings with each routing setting that cannot be applied at its default. */
+  private checkSettings(settings: Settings): Settings {
     const routing = validateRoutingSettings(settings, () => this.catalog);
     this.settingsWarnings = [...routing, ...checkCatalogReferences(settings, this.env, () => this.catalog)];
     return applyRoutingDefaults(settings, routing);
@@ -115,7 +116,7 @@ export class Gateway {
     const discovered = this.catalogInstance?.entries().filter((e) => e.discovered);
     this.catalogInstance = undefined;
     if (discovered?.length) this.catalog.addDiscovered(discovered);
-    this.settings = this.withValidRouting(settings);
+    this.settings = this.checkSettings(settings);
     this.accounting.updateSettings(this.settings);
   }
 
