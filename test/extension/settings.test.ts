@@ -1,6 +1,6 @@
 // Settings: read live from VS Code's configuration, validated by the core's parser, last good value kept.
 import * as assert from 'node:assert/strict';
-import { restoreSettings, setSetting, switchboard, waitFor } from './switchboard';
+import { answerMessages, restoreSettings, setSetting, switchboard, waitFor } from './switchboard';
 
 describe('Switchboard settings', () => {
   afterEach(restoreSettings);
@@ -33,5 +33,23 @@ describe('Switchboard settings', () => {
     await restoreSettings();
     await waitFor('the warnings to clear', () => api.settingsWarnings().length === 0);
     assert.equal(api.settings().retry.maxAttempts, 3);
+  });
+
+  it('warns, once, about a provider override for no provider, naming the closest one', async () => {
+    const api = await switchboard();
+    await api.gateway();
+    const warnings = answerMessages('showWarningMessage', () => undefined);
+    try {
+      await setSetting('providers', { opneai: { baseURL: 'http://127.0.0.1:9/v1' } });
+      await waitFor('the warning', () => warnings.calls.some((c) => c.message.includes('"opneai"')));
+      await setSetting('providers', { opneai: { baseURL: 'http://127.0.0.1:8/v1' } });
+      await waitFor('the new base URL in force', () => api.settings().providers.opneai?.baseURL === 'http://127.0.0.1:8/v1');
+    } finally {
+      warnings.restore();
+    }
+    assert.deepEqual(
+      warnings.calls.map(({ message, rest }) => [message, rest]),
+      [['Switchboard: switchboard.providers has overrides for "opneai", which is not a provider, so they apply to nothing. Did you mean "openai"?', ['Open Setting']]],
+    );
   });
 });
