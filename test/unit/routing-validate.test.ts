@@ -9,6 +9,7 @@ import { applyRoutingDefaults, validateRoutingSettings } from '../../src/core/ro
 const MODELS = ['anthropic/claude-sonnet-4-5', 'openai/gpt-5', 'openai/gpt-5-mini', 'workers-ai/@cf/meta/llama-3.3-70b-instruct-fp8-fast'];
 
 const catalog: RoutingCatalog = {
+  has: (id) => MODELS.includes(id),
   get: (id) => (MODELS.includes(id) ? ({ id, provider: id.split('/')[0] } as CatalogEntry) : undefined),
   provider: (id) => ({ id, name: id, local: id === 'ollama' }) as ProviderDefinition,
 };

@@ -7,6 +7,16 @@ type CheckedCatalog = Pick<Catalog, 'has' | 'provider' | 'providers' | 'suggest'
 
 const BASE_URL_ENV = /^SWITCHBOARD_.+_BASE_URL$/;
 
+/**
+ * A model id is known when the catalog has it, or when it belongs to a local provider whose models are discovered
+ * at run time (they may not be in the catalog yet). Asks without pricing the entry.
+ */
+export function isKnownModel(id: string, catalog: Pick<Catalog, 'has' | 'provider'>): boolean {
+  if (catalog.has(id)) return true;
+  const slash = id.indexOf('/');
+  return slash > 0 && catalog.provider(id.slice(0, slash))?.local === true;
+}
+
 const didYouMean = (ids: readonly string[]): string => (ids.length ? ` Did you mean ${ids.map((id) => `"${id}"`).join(', ')}?` : '');
 
 /**
@@ -43,9 +53,7 @@ export function checkCatalogReferences(
     });
   }
   for (const [alias, id] of aliases) {
-    const slash = id.indexOf('/');
-    // A local server's models join the catalog only once they are found.
-    if (catalog.has(id) || (slash > 0 && catalog.provider(id.slice(0, slash))?.local)) continue;
+    if (isKnownModel(id, catalog)) continue;
     warnings.push({
       setting: 'switchboard.aliases',
       message: `switchboard.aliases: "${alias}" stands for "${id}", which is not in the catalog, so requests to "${alias}" fail.${didYouMean(catalog.suggest(id))}`,

@@ -10,6 +10,8 @@ export interface Candidate {
 
 /** The part of the catalog that routing reads. */
 export interface RoutingCatalog {
+  /** Whether the catalog has `id`, without pricing it. */
+  has(id: string): boolean;
   get(id: string): CatalogEntry | undefined;
   provider(id: string): ProviderDefinition | undefined;
 }

@@ -1,5 +1,6 @@
 import { DEFAULT_SETTINGS, settingSchemas, type Settings, type SettingsWarning } from '../config/settings';
 import { ANY_MODEL, type RoutingCatalog } from './candidates';
+import { isKnownModel } from '../catalog/settings-check';
 import { describeIssues } from '../validation-issues';
 
 const ROUTING_KEYS = ['retry', 'timeouts', 'breaker', 'hedging', 'routing', 'fallbacks'] as const;
@@ -11,16 +12,6 @@ export type CatalogSource = RoutingCatalog | (() => RoutingCatalog);
 interface CheckContext {
   settings: Settings;
   catalog: () => RoutingCatalog;
-}
-
-/**
- * A model id is known when the catalog has it, or when it belongs to a local provider whose models are
- * discovered at run time (they may not be in the catalog yet).
- */
-function isKnownModel(id: string, catalog: RoutingCatalog): boolean {
-  if (catalog.get(id)) return true;
-  const slash = id.indexOf('/');
-  return slash > 0 && catalog.provider(id.slice(0, slash))?.local === true;
 }
 
 function unknownModels(ids: Iterable<string>, catalog: RoutingCatalog): string[] {
