@@ -21,15 +21,18 @@ export function inService<E extends Lifecycle & { id: string }>(entries: readonl
   return entries.filter((entry) => entry.id === keep || !isRetired(entry, now));
 }
 
+/** What to do about a model at its end of life: switch to its replacement, or to another model without one. */
+export const switchAdvice = (entry: Lifecycle): string => `switch to ${entry.replacement ?? 'another model'}`;
+
 /** How many days before a model's end of life the requests made to it start to warn. */
 export const RETIREMENT_NOTICE_DAYS = 30;
 const DAY_MS = 86_400_000;
 
 /** A warning for a model in use that is retired or retires within `RETIREMENT_NOTICE_DAYS`; none otherwise. */
 export function retirementWarning(entry: Lifecycle & { id: string }, now = new Date()): string | undefined {
-  const { endOfLife, replacement } = entry;
+  const { endOfLife } = entry;
   if (endOfLife === undefined) return undefined;
-  const instead = `switch to ${replacement ?? 'another model'}`;
+  const instead = switchAdvice(entry);
   if (isRetired(entry, now)) return `${entry.id} was retired on ${endOfLife}: ${instead}.`;
   const days = Math.ceil((Date.parse(`${endOfLife}T00:00:00Z`) - now.getTime()) / DAY_MS);
   if (days > RETIREMENT_NOTICE_DAYS) return undefined;

@@ -1,4 +1,4 @@
-import { isRetired } from '../catalog/lifecycle';
+import { isRetired, switchAdvice } from '../catalog/lifecycle';
 import { CancelledError, UpstreamError, errorMessage } from '../errors';
 import { retryAfterMs } from './retry-after';
 import type { ResolvedCall } from './types';
@@ -105,8 +105,7 @@ const refusesRetired = (call: ResolvedCall, status: number): boolean =>
 
 /** What the user can do about the refusal of a model its provider has retired. */
 function switchFromRetired(call: ResolvedCall): string {
-  const instead = call.replacement ? `switch to ${call.replacement}` : 'switch to another model';
-  return `${call.provider.name} retired ${call.modelId} on ${call.endOfLife}: ${instead} ("Switchboard: Switch Model", switchboard.model or --model).`;
+  return `${call.provider.name} retired ${call.modelId} on ${call.endOfLife}: ${switchAdvice(call)} ("Switchboard: Switch Model", switchboard.model or --model).`;
 }
 
 /** What the user can do about an HTTP error. */
