@@ -23,8 +23,9 @@ export function createContext(options: {
   /** `server` for `switchboard serve`, so the request log says where a request came from. */
   source?: 'cli' | 'server';
 }): CliContext {
+  const warn = (message: string) => options.stderr.write(`switchboard: warning: ${message}\n`);
   const { settings, warnings } = loadSettingsFile(options.cwd, options.configPath);
-  for (const warning of warnings) options.stderr.write(`switchboard: warning: ${warning.message}\n`);
+  for (const warning of warnings) warn(warning.message);
   const gateway = new Gateway({
     settings,
     keys: envKeySource(options.env),
@@ -34,10 +35,10 @@ export function createContext(options: {
     workspace: options.cwd,
   });
   // Settings the gateway could not apply (an unknown fallback model, a cycle) or that name no provider or model.
-  for (const warning of gateway.warnings) options.stderr.write(`switchboard: warning: ${warning.message}\n`);
+  for (const warning of gateway.warnings) warn(warning.message);
   // The request log's, the totals' and the telemetry export's problems, and budget warnings, as they happen.
-  gateway.onDidWarn((warning) => options.stderr.write(`switchboard: warning: ${warning.message}\n`));
+  gateway.onDidWarn((warning) => warn(warning.message));
   // A model that still answers past (or near) its end of life: once per model, however many requests `serve` takes.
-  watchRetirements(gateway, (message) => options.stderr.write(`switchboard: warning: ${message}\n`));
+  watchRetirements(gateway, warn);
   return { gateway, env: options.env, stdout: options.stdout, stderr: options.stderr, stdin: options.stdin };
 }
